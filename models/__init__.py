@@ -1,0 +1,1 @@
+"""Trained models shipped with ner_ar (installed as the package ``ner_ar_models``)."""

@@ -1,0 +1,103 @@
+"""Tokenisation and sentence splitting with exact character offsets.
+
+Every token and sentence produced here indexes the string exactly as the caller passed it; the
+training code uses the same tokenizer so that word vectors and the tagger see the same tokens as
+the library does at inference time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+# Sentence-final punctuation, Arabic and Latin, plus the Urdu full stop that news wires mix in.
+_SENT_END = frozenset({".", "؟", "?", "!", "؛", "۔", "…", "..."})
+_CLOSERS = frozenset({'"', "”", "»", "’", "'", ")", "]", "}"})
+# A dot after a single digit sequence is a list number or a date part, not a sentence end.
+_NUMBER = re.compile(r"^\d+$")
+# Characters removed or folded when building matching keys (never applied to output offsets).
+_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي",
+                       "ک": "ك", "ۀ": "ه", "ە": "ه"})
+
+MAX_SENTENCE_TOKENS = 200
+"""Longest sentence handed to the tagger; longer runs are cut so one unpunctuated line cannot
+exhaust memory."""
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> Language:
+    """spaCy's blank Arabic pipeline: rule-based tokenizer only, no model, no network."""
+    return spacy.blank("ar")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` with offsets into ``text``; whitespace-only tokens are dropped."""
+    doc = tokenizer()(text)
+    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Token strings only (used to prepare text for word vectors)."""
+    return [t.text for t in tokenizer()(text) if not t.is_space]
+
+
+def normalize_key(text: str) -> str:
+    """Orthographic key for matching names: no diacritics or tatweel, folded alef/yaa/taa marbuta."""
+    text = unicodedata.normalize("NFC", text)
+    text = _DIACRITICS.sub("", text).translate(_FOLD)
+    return " ".join(text.split())
+
+
+def split_sentences(text: str, tokens: list[Token],
+                    max_tokens: int = MAX_SENTENCE_TOKENS) -> list[list[Token]]:
+    """Group tokens into sentences.
+
+    A sentence ends at sentence-final punctuation (with any closing quotes or brackets that follow
+    it), and at a line break: news headlines, datelines and footers stand on their own lines with
+    no full stop. Sentences longer than ``max_tokens`` are cut into pieces of that size.
+    """
+    sentences: list[list[Token]] = []
+    current: list[Token] = []
+
+    def flush() -> None:
+        if current:
+            for i in range(0, len(current), max_tokens):
+                sentences.append(current[i:i + max_tokens])
+            current.clear()
+
+    for i, tok in enumerate(tokens):
+        if current and "\n" in text[current[-1].end:tok.start]:
+            flush()
+        current.append(tok)
+        if tok.text in _SENT_END or (len(tok.text) > 1 and set(tok.text) <= {".", "!", "؟", "?"}):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            prev = current[-2].text if len(current) > 1 else ""
+            # "1." in a numbered list or date keeps the sentence open when a number follows.
+            if tok.text == "." and _NUMBER.match(prev) and nxt is not None and _NUMBER.match(nxt.text):
+                continue
+            if nxt is not None and nxt.text in _CLOSERS and nxt.start == tok.end:
+                continue
+            flush()
+        elif tok.text in _CLOSERS and len(current) > 1 and current[-2].text in _SENT_END:
+            flush()
+    flush()
+    return sentences
+
+
+def iter_sentences(text: str, max_tokens: int = MAX_SENTENCE_TOKENS) -> Iterator[list[Token]]:
+    """Tokenise and split in one go."""
+    yield from split_sentences(text, tokenize(text), max_tokens)
