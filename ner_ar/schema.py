@@ -122,3 +122,21 @@ class Document(_Model):
 
     def entities_of_type(self, type_: EntityType | str) -> list[Entity]:
         return [e for e in self.entities if e.type == EntityType(type_)]
+
+    # Notebook helpers live in ner_ar.display (pandas and friends are optional extras).
+    def _repr_html_(self) -> str:
+        from ner_ar.display import render_html
+
+        return render_html(self)
+
+    def entities_frame(self) -> Any:
+        """Entities as a pandas DataFrame (needs the ``jupyter`` extra)."""
+        from ner_ar.display import entities_frame
+
+        return entities_frame(self)
+
+    def relations_frame(self) -> Any:
+        """Relations as a pandas DataFrame (needs the ``jupyter`` extra)."""
+        from ner_ar.display import relations_frame
+
+        return relations_frame(self)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Token
 
 # Sentence-final punctuation, Arabic and Latin, plus the Urdu full stop that news wires mix in.
 _SENT_END = frozenset({".", "؟", "?", "!", "؛", "۔", "…", "..."})
@@ -23,19 +23,14 @@ _CLOSERS = frozenset({'"', "”", "»", "’", "'", ")", "]", "}"})
 _NUMBER = re.compile(r"^\d+$")
 # Characters removed or folded when building matching keys (never applied to output offsets).
 _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+# Letters of Persian/Urdu keyboards that stand for Arabic ones in mixed news text (بوینت).
+_ARABIC_FORMS = str.maketrans({"ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه"})
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي",
                        "ک": "ك", "ۀ": "ه", "ە": "ه"})
 
 MAX_SENTENCE_TOKENS = 200
 """Longest sentence handed to the tagger; longer runs are cut so one unpunctuated line cannot
 exhaust memory."""
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 @lru_cache(maxsize=1)
@@ -45,14 +40,21 @@ def tokenizer() -> Language:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Tokens of ``text`` with offsets into ``text``; whitespace-only tokens are dropped."""
-    doc = tokenizer()(text)
-    return [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    """spaCy tokens of ``text`` (``.idx`` is the offset into ``text``), whitespace dropped."""
+    return [t for t in tokenizer()(text) if not t.is_space]
 
 
 def tokenize_words(text: str) -> list[str]:
     """Token strings only (used to prepare text for word vectors)."""
     return [t.text for t in tokenizer()(text) if not t.is_space]
+
+
+def tagger_form(token: str) -> str:
+    """The form of a token shown to the tagger: Persian/Urdu letter variants, tatweel and
+    diacritics folded away, as in the training corpora. Token-level only, so offsets (kept by the
+    caller per token) are untouched."""
+    folded = _DIACRITICS.sub("", token.translate(_ARABIC_FORMS))
+    return folded or token
 
 
 def normalize_key(text: str) -> str:
@@ -62,7 +64,7 @@ def normalize_key(text: str) -> str:
     return " ".join(text.split())
 
 
-def split_sentences(text: str, tokens: list[Token],
+def split_sentences(text: str, tokens: Sequence[Token],
                     max_tokens: int = MAX_SENTENCE_TOKENS) -> list[list[Token]]:
     """Group tokens into sentences.
 
@@ -80,7 +82,7 @@ def split_sentences(text: str, tokens: list[Token],
             current.clear()
 
     for i, tok in enumerate(tokens):
-        if current and "\n" in text[current[-1].end:tok.start]:
+        if current and "\n" in text[current[-1].idx + len(current[-1].text):tok.idx]:
             flush()
         current.append(tok)
         if tok.text in _SENT_END or (len(tok.text) > 1 and set(tok.text) <= {".", "!", "؟", "?"}):
@@ -89,15 +91,10 @@ def split_sentences(text: str, tokens: list[Token],
             # "1." in a numbered list or date keeps the sentence open when a number follows.
             if tok.text == "." and _NUMBER.match(prev) and nxt is not None and _NUMBER.match(nxt.text):
                 continue
-            if nxt is not None and nxt.text in _CLOSERS and nxt.start == tok.end:
+            if nxt is not None and nxt.text in _CLOSERS and nxt.idx == tok.idx + len(tok.text):
                 continue
             flush()
         elif tok.text in _CLOSERS and len(current) > 1 and current[-2].text in _SENT_END:
             flush()
     flush()
     return sentences
-
-
-def iter_sentences(text: str, max_tokens: int = MAX_SENTENCE_TOKENS) -> Iterator[list[Token]]:
-    """Tokenise and split in one go."""
-    yield from split_sentences(text, tokenize(text), max_tokens)

@@ -1,0 +1,73 @@
+"""Offline gazetteer: countries (CLDR, ISO 3166), cities (geonames) and nisba adjectives.
+
+Everything is keyed by :func:`ner_ar.text.normalize_key` and loaded once per process.
+Regenerate the data files with ``python -m ner_ar.gazetteer.build_data``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ner_ar.text import normalize_key
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a country or a city."""
+
+    kind: str  #: "country" or "city"
+    iso2: str  #: the country's ISO 3166 alpha-2 code (for a city: its country's)
+    name: str  #: canonical Arabic name
+    kb_id: str  #: "iso3166:RU" or "geonames:524901"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: dict[str, Place]  #: normalised name -> place (a country wins over a city)
+    countries: dict[str, Place]  #: iso2 -> country
+    nisba: dict[str, str]  #: normalised nisba form -> iso2
+    ambiguous_nisba: frozenset[str]  #: iso2 codes whose nisba forms are also common words
+    max_words: int  #: longest name or nisba, in words
+
+    def place(self, name: str) -> Place | None:
+        return self.places.get(normalize_key(name))
+
+    def nisba_country(self, form: str) -> str | None:
+        return self.nisba.get(normalize_key(form))
+
+
+def _rows(name: str) -> list[list[str]]:
+    with open(DATA / name, encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded from ``ner_ar/gazetteer/data`` on first use."""
+    places: dict[str, Place] = {}
+    countries: dict[str, Place] = {}
+    for iso, _gid, names in _rows("countries.tsv"):
+        alias = names.split("|")
+        country = Place("country", iso, alias[0], f"iso3166:{iso}")
+        countries[iso] = country
+        for n in alias:
+            places[normalize_key(n)] = country
+    # cities.tsv is sorted by population: the first city to claim a name keeps it.
+    for gid, iso, _pop, names in _rows("cities.tsv"):
+        alias = names.split("|")
+        city = Place("city", iso, alias[0], f"geonames:{gid}")
+        for n in alias:
+            places.setdefault(normalize_key(n), city)
+    nisba: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for iso, forms, flag in _rows("nisba.tsv"):
+        if flag == "1":
+            ambiguous.add(iso)
+        for f in forms.split("|"):
+            nisba[normalize_key(f)] = iso
+    max_words = max(len(k.split()) for k in [*places, *nisba])
+    return Gazetteer(places, countries, nisba, frozenset(ambiguous), max_words)

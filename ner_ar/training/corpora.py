@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from ner_ar.text import tagger_form
+
 Sentence = list[tuple[str, str]]
 
 COARSE_TYPES = ("PER", "LOC", "ORG", "MISC")
@@ -132,7 +134,7 @@ def load_splits(data_dir: str | Path, anercorp_dev_tail: int = 400) -> Splits:
 
 def write_stanza_json(sentences: list[Sentence], path: str | Path) -> None:
     """Write Stanza's NER training format: a list of sentences of ``{"text", "ner"}`` tokens."""
-    data = [[{"text": tok, "ner": tag} for tok, tag in sent] for sent in sentences]
+    data = [[{"text": tagger_form(tok), "ner": tag} for tok, tag in sent] for sent in sentences]
     Path(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 

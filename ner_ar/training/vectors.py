@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import lzma
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
@@ -35,7 +36,7 @@ def prepare_corpus(sources: Iterable[Path], extra_sentences: Iterable[list[str]]
         for src in sources:
             lines = _open_text(src)
             if max_lines is not None:
-                lines = (line for i, line in zip(range(max_lines), lines))
+                lines = islice(lines, max_lines)
             for doc in tqdm(nlp.pipe(lines, batch_size=256), desc=src.name, mininterval=30):
                 words = [t.text.lower() for t in doc if not t.is_space]
                 n_tokens += len(words)
@@ -47,11 +48,12 @@ def prepare_corpus(sources: Iterable[Path], extra_sentences: Iterable[list[str]]
 
 
 def train_fasttext(corpus: Path, out_bin: Path, dim: int = 100, min_count: int = 3,
-                   epoch: int = 5, threads: int = 2) -> Path:
+                   epoch: int = 5, threads: int = 2, bucket: int = 2_000_000) -> Path:
     import fasttext  # optional, training only
 
     model = fasttext.train_unsupervised(str(corpus), model="skipgram", dim=dim,
-                                        minCount=min_count, epoch=epoch, thread=threads)
+                                        minCount=min_count, epoch=epoch, thread=threads,
+                                        bucket=bucket)
     model.save_model(str(out_bin))
     return out_bin
 

@@ -1,0 +1,283 @@
+"""The ``ner-ar`` command line.
+
+    ner-ar extract article.txt --jsonl out.jsonl --graphml out.graphml
+    cat article.txt | ner-ar extract -
+    ner-ar graph out.jsonl more.jsonl --graphml corpus.graphml
+    ner-ar evaluate test.bio
+    ner-ar info
+
+Exit codes: 0 success; 1 some inputs failed (the others were still written); 2 usage error;
+3 the model could not be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ner_ar import __version__
+from ner_ar.schema import Document, EntityType, RelationType
+
+log = logging.getLogger("ner_ar")
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_MODEL = 0, 1, 2, 3
+GRAPH_OPTIONS = (("graphml", "graphml"), ("gexf", "gexf"), ("json", "json"), ("neo4j", "neo4j"))
+
+
+class InputError(Exception):
+    """An input file that cannot be used (unreadable, not UTF-8, empty)."""
+
+
+def _err(message: str) -> None:
+    print(f"ner-ar: {message}", file=sys.stderr)
+
+
+def iter_inputs(paths: Sequence[str], pattern: str) -> Iterator[str]:
+    """Files named, and files under directories named (recursively, matching ``pattern``)."""
+    for raw in paths:
+        path = Path(raw)
+        if raw != "-" and path.is_dir():
+            yield from (str(p) for p in sorted(path.rglob(pattern)) if p.is_file())
+        else:
+            yield raw
+
+
+def read_input(name: str, stdin: TextIO) -> str:
+    if name == "-":
+        text = stdin.read()
+    else:
+        try:
+            text = Path(name).read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if not text.strip():
+        raise InputError(f"{name}: empty")
+    return text
+
+
+def _load_extractor(args: argparse.Namespace) -> object:
+    from ner_ar.extractor import Extractor
+    from ner_ar.ner import ModelError
+
+    try:
+        return Extractor(args.model_dir)
+    except ModelError as exc:
+        _err(str(exc))
+        raise SystemExit(EXIT_MODEL) from None
+
+
+def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
+    wanted = [(fmt, getattr(args, opt)) for opt, fmt in GRAPH_OPTIONS if getattr(args, opt)]
+    if not wanted:
+        return
+    from ner_ar import graph
+
+    G = graph.to_networkx(docs)
+    for fmt, target in wanted:
+        graph.write(G, target, format=fmt)
+        log.info("wrote %s (%d nodes, %d edges)", target, G.number_of_nodes(), G.number_of_edges())
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    extractor = _load_extractor(args)
+    names = list(iter_inputs(args.paths, args.glob))
+    if not names:
+        _err("no input files found")
+        return EXIT_PARTIAL
+    texts: list[tuple[str, str]] = []
+    failed = 0
+    for name in names:
+        try:
+            texts.append((name, read_input(name, sys.stdin)))
+        except InputError as exc:
+            _err(f"skipped {exc}")
+            failed += 1
+    show = len(names) > 1 and not args.quiet and sys.stderr.isatty()
+    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout  # noqa: SIM115
+    docs: list[Document] = []
+    try:
+        stream = extractor.pipe((t for _, t in texts), batch_size=args.batch_size,  # type: ignore[attr-defined]
+                                doc_ids=(n if n != "-" else "stdin" for n, _ in texts), on_error="skip")
+        for doc in tqdm(stream, total=len(texts), disable=not show, unit="doc", file=sys.stderr):
+            out.write(doc.model_dump_json() + "\n")
+            docs.append(doc)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    failed += len(texts) - len(docs)
+    _write_graphs(docs, args)
+    if failed:
+        _err(f"{failed} of {len(names)} inputs failed; {len(docs)} written")
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def read_jsonl(path: str) -> Iterator[Document]:
+    with open(path, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield Document.model_validate_json(line)
+                except ValueError as exc:
+                    raise InputError(f"{path}:{line_no}: not a ner_ar Document ({exc})") from None
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    docs: list[Document] = []
+    failed = 0
+    for path in args.jsonl_files:
+        try:
+            docs.extend(read_jsonl(path))
+        except (InputError, OSError) as exc:
+            _err(f"skipped {exc}")
+            failed += 1
+    if not any(getattr(args, opt) for opt, _ in GRAPH_OPTIONS):
+        _err("name at least one output: --graphml, --gexf, --json or --neo4j")
+        return EXIT_USAGE
+    _write_graphs(docs, args)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import spacy
+    import stanza
+    import torch
+
+    from ner_ar.ner import ModelError, ModelFiles
+
+    info: dict[str, object] = {"ner_ar": __version__, "stanza": stanza.__version__,
+                               "spacy": spacy.__version__, "torch": torch.__version__,
+                               "entity_types": [t.value for t in EntityType],
+                               "relation_types": [r.value for r in RelationType]}
+    try:
+        files = ModelFiles.locate(args.model_dir)
+        info["model"] = files.name
+        info["model_dir"] = str(files.directory)
+        metrics = files.directory / "metrics.json"
+        if metrics.exists():
+            scores = json.loads(metrics.read_text(encoding="utf-8")).get("scores", {})
+            info["model_f1"] = {k: v["f1"] for k, v in scores.items()}
+    except ModelError as exc:
+        info["model_error"] = str(exc)
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+    return EXIT_MODEL if "model_error" in info else EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ner_ar.ner import ModelError, Tagger
+    from ner_ar.training.corpora import aqmar_split, read_conll
+    from ner_ar.training.evaluate import evaluate_tagger, format_table
+
+    sets = {Path(f).name: read_conll(f) for f in args.files}
+    if args.aqmar_dir:
+        sets["aqmar_test"] = aqmar_split(args.aqmar_dir)[2]
+    if not sets:
+        _err("give a BIO file or --aqmar-dir")
+        return EXIT_USAGE
+    try:
+        tagger = Tagger(args.model_dir)
+    except ModelError as exc:
+        _err(str(exc))
+        return EXIT_MODEL
+    results = {name: evaluate_tagger(tagger, sents) for name, sents in sets.items()}
+    for name, result in results.items():
+        print(format_table(name, result) + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_evaluate_relations(args: argparse.Namespace) -> int:
+    from ner_ar.relations.evaluate import evaluate_relations, format_report
+
+    scores = evaluate_relations(args.file, _load_extractor(args))
+    print(format_report(scores))
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ner_ar.training.pipeline import main as train_main
+
+    return train_main(args.train_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ner-ar", description="Arabic entities, relations and graphs.")
+    parser.add_argument("--version", action="version", version=f"ner_ar {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def model_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--model-dir", default=None,
+                       help="NER model directory (default: $NER_AR_MODEL_DIR, else the shipped model)")
+
+    def graph_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--graphml", metavar="FILE", help="write the graph as GraphML (Gephi, Cytoscape)")
+        p.add_argument("--gexf", metavar="FILE", help="write the graph as GEXF (Gephi)")
+        p.add_argument("--json", metavar="FILE", help="write the graph as node-link JSON")
+        p.add_argument("--neo4j", metavar="DIR", help="write Neo4j admin-import CSV files into DIR")
+
+    p = sub.add_parser("extract", help="extract from files, directories or stdin ('-')")
+    p.add_argument("paths", nargs="+", help="text files, directories, or - for stdin")
+    p.add_argument("--jsonl", "--out", "-o", dest="jsonl", metavar="FILE",
+                   help="write one Document per line here (default: stdout)")
+    graph_args(p)
+    p.add_argument("--glob", default="*.txt", help="file pattern inside directories (default *.txt)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    model_arg(p)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("graph", help="merge earlier extractions (JSONL) into one corpus graph")
+    p.add_argument("jsonl_files", nargs="+", metavar="JSONL")
+    graph_args(p)
+    p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("info", help="model, versions, entity and relation types")
+    model_arg(p)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("evaluate", help="NER scores (seqeval, exact spans) on BIO files")
+    p.add_argument("files", nargs="*", help="'token TAG' files, blank line between sentences")
+    p.add_argument("--aqmar-dir", help="score on AQMAR's test part (Stanza split) cut from this folder")
+    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    model_arg(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("evaluate-relations", help="relation P/R/F1 on an annotated JSONL file")
+    p.add_argument("file")
+    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    model_arg(p)
+    p.set_defaults(func=cmd_evaluate_relations)
+
+    p = sub.add_parser("train", help="train a model (same options as python -m ner_ar.training)",
+                       add_help=False)
+    p.add_argument("train_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The Extractor: text in, ``schema.Document`` out. Loads the model once; batches in ``pipe``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Literal
+
+from spacy.tokens import Doc, Span
+
+from ner_ar import __version__
+from ner_ar.ner import Tagger, bioes_spans
+from ner_ar.relations import extract_relations
+from ner_ar.resolve import resolve
+from ner_ar.schema import Document, Sentence
+from ner_ar.text import MAX_SENTENCE_TOKENS, split_sentences, tagger_form, tokenizer
+
+log = logging.getLogger(__name__)
+
+OnError = Literal["raise", "skip"]
+
+
+class ExtractionError(RuntimeError):
+    """One document could not be processed; ``doc_id`` says which."""
+
+    def __init__(self, doc_id: str | None, message: str) -> None:
+        super().__init__(f"document {doc_id!r}: {message}" if doc_id is not None else message)
+        self.doc_id = doc_id
+
+
+def _check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"ner_ar expects text as str, got {type(text).__name__}")
+    return text
+
+
+class Extractor:
+    """Arabic entities, relations and their evidence, with exact character offsets.
+
+    >>> ex = Extractor()                                    # doctest: +SKIP
+    >>> doc = ex.extract("زار وزير الخارجية الروسي سيرغي لافروف كوبا.")  # doctest: +SKIP
+    >>> [(e.name, e.type.value) for e in doc.entities]      # doctest: +SKIP
+    [('روسيا', 'GPE'), ('سيرغي لافروف', 'PER'), ('كوبا', 'GPE')]
+    """
+
+    def __init__(self, model_dir: str | os.PathLike[str] | None = None, *,
+                 ner_batch_size: int = 128, max_sentence_tokens: int = MAX_SENTENCE_TOKENS,
+                 threads: int | None = None) -> None:
+        self.tagger = Tagger(model_dir, batch_size=ner_batch_size, threads=threads)
+        self.max_sentence_tokens = max_sentence_tokens
+        self.meta = {"model": self.tagger.files.name, "ner_ar": __version__}
+
+    @property
+    def model_dir(self) -> str:
+        return str(self.tagger.files.directory)
+
+    def extract(self, text: str, doc_id: str | None = None) -> Document:
+        """Extract entities and relations from one text."""
+        return next(self._run([(_check_text(text), doc_id)]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32,
+             doc_ids: Iterable[str | None] | None = None,
+             on_error: OnError = "raise") -> Iterator[Document]:
+        """Extract from many texts, batching their sentences through the tagger.
+
+        Documents come out in input order. With ``on_error="skip"`` an item that is not a string
+        or fails is logged and skipped and the others still come out; with ``"raise"`` (default)
+        the documents before it are yielded, then the error is raised.
+        """
+        ids = iter(doc_ids) if doc_ids is not None else None
+        items = ((t, next(ids, None) if ids is not None else None) for t in texts)
+        while batch := list(islice(items, max(1, batch_size))):
+            good: list[tuple[str, str | None]] = []
+            for text, doc_id in batch:
+                try:
+                    good.append((_check_text(text), doc_id))
+                except TypeError as exc:
+                    yield from self._run(good, on_error)
+                    good = []
+                    if on_error == "raise":
+                        raise
+                    log.warning("skipping document %r: %s", doc_id, exc)
+            yield from self._run(good, on_error)
+
+    # -- the stages ---------------------------------------------------------------------------
+
+    def _run(self, items: list[tuple[str, str | None]], on_error: OnError = "raise") -> Iterator[Document]:
+        if not items:
+            return
+        docs = [self._segment(text) for text, _ in items]
+        sentences = [sent for d in docs for sent in d.user_data["ner_ar_sents"]]
+        try:
+            tags = self.tagger.tag([[tagger_form(t.text) for t in sent] for sent in sentences])
+        except Exception:
+            if len(items) == 1:
+                raise
+            # One bad document must not sink the batch: retry each on its own.
+            for item in items:
+                try:
+                    yield from self._run([item], "raise")
+                except Exception as exc:
+                    if on_error == "raise":
+                        raise ExtractionError(item[1], f"{type(exc).__name__}: {exc}") from exc
+                    log.warning("skipping document %r: %s", item[1], exc)
+            return
+        pos = 0
+        for sdoc, (text, doc_id) in zip(docs, items, strict=True):
+            n = len(sdoc.user_data["ner_ar_sents"])
+            self._set_entities(sdoc, tags[pos:pos + n])
+            pos += n
+            yield self._build(sdoc, text, doc_id)
+
+    def _segment(self, text: str) -> Doc:
+        """Tokenise and sentence-split; sentence starts are set on the spaCy Doc."""
+        sdoc = tokenizer()(text)
+        words = [t for t in sdoc if not t.is_space]
+        sents = split_sentences(text, words, self.max_sentence_tokens)
+        starts = {sent[0].i for sent in sents}
+        for tok in sdoc:
+            tok.is_sent_start = tok.i == 0 or tok.i in starts
+        sdoc.user_data["ner_ar_sents"] = sents
+        return sdoc
+
+    @staticmethod
+    def _set_entities(sdoc: Doc, tags: list[list[str]]) -> None:
+        ents: list[Span] = []
+        for sent, sent_tags in zip(sdoc.user_data["ner_ar_sents"], tags, strict=True):
+            for start, end, label in bioes_spans(sent_tags):
+                ents.append(Span(sdoc, sent[start].i, sent[end - 1].i + 1, label=label))
+        sdoc.ents = ents
+
+    def _build(self, sdoc: Doc, text: str, doc_id: str | None) -> Document:
+        resolution = resolve(sdoc)
+        relations = extract_relations(sdoc, resolution)
+        sentences = [Sentence(start=s[0].idx, end=s[-1].idx + len(s[-1].text),
+                              text=text[s[0].idx:s[-1].idx + len(s[-1].text)])
+                     for s in sdoc.user_data.pop("ner_ar_sents")]
+        return Document(id=doc_id, text=text, sentences=sentences, entities=resolution.entities,
+                        relations=relations, meta=dict(self.meta))

@@ -1,0 +1,186 @@
+"""The NER stage: find the model, check its files, build Stanza offline, tag tokenised sentences.
+
+A model directory holds ``ner.pt`` (the Stanza tagger), ``pretrain.pt`` (its word vectors),
+``resources.json`` (the minimal index Stanza reads when nothing may be downloaded) and
+``MODEL_CARD.md``/``metrics.json``. Stanza tags whole tokens; clitic trimming happens later, in
+``ner_ar.resolve``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "ar_ner_base"
+ENV_MODEL_DIR = "NER_AR_MODEL_DIR"
+MODEL_FILE = "ner.pt"
+PRETRAIN_FILE = "pretrain.pt"
+RESOURCES_FILE = "resources.json"
+# What Stanza needs to build an offline Arabic pipeline out of our two files and nothing else.
+# The "ner_ar" entry (ignored by Stanza) records the file sizes the model was shipped with: a
+# pretrain swapped for another one of the same shape would load silently and tag garbage.
+MINIMAL_RESOURCES: dict[str, dict[str, object]] = {"ar": {"lang_name": "Arabic"}}
+
+
+class ModelError(RuntimeError):
+    """The NER model cannot be found or loaded; the message names the path at fault."""
+
+
+class ModelFileMissing(ModelError, FileNotFoundError):
+    """A file the model needs is not where it should be."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """Paths of one model directory, all checked to exist."""
+
+    directory: Path
+    model: Path
+    pretrain: Path
+    resources: Path
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    @classmethod
+    def locate(cls, model_dir: str | os.PathLike[str] | None = None) -> ModelFiles:
+        """Resolve the model directory (argument, then ``$NER_AR_MODEL_DIR``, then the shipped
+        default) and check every file in it."""
+        return cls.check(Path(model_dir) if model_dir is not None else default_model_dir())
+
+    @classmethod
+    def check(cls, directory: Path) -> ModelFiles:
+        if not directory.is_dir():
+            raise ModelFileMissing(f"NER model directory not found: {directory}")
+        files = cls(directory, directory / MODEL_FILE, directory / PRETRAIN_FILE,
+                    directory / RESOURCES_FILE)
+        # A missing pretrain would load silently and tag garbage; a missing resources.json
+        # surfaces in Stanza as KeyError: 'ar'. Check them all up front.
+        for path in (files.model, files.pretrain, files.resources):
+            if not path.is_file():
+                raise ModelFileMissing(f"NER model file missing: {path}")
+            if path.stat().st_size == 0:
+                raise ModelError(f"NER model file is empty: {path}")
+        for path in (files.model, files.pretrain):
+            if not _is_torch_file(path):
+                raise ModelError(f"not a PyTorch model file: {path}")
+        try:
+            index = json.loads(files.resources.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ModelError(f"invalid JSON in {files.resources}: {exc}") from None
+        if not isinstance(index, dict) or "ar" not in index:
+            raise ModelError(f"{files.resources} has no 'ar' entry; rewrite it with "
+                             "ner_ar.ner.write_resources_json")
+        expected = index.get("ner_ar", {}).get("sizes", {})
+        for path in (files.model, files.pretrain):
+            if path.name in expected and expected[path.name] != path.stat().st_size:
+                raise ModelError(f"{path} is not the file this model was trained with "
+                                 f"({path.stat().st_size} bytes, expected {expected[path.name]})")
+        return files
+
+
+# torch.save writes a zip archive, or (Stanza's choice) the legacy pickle starting with this magic.
+_TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
+
+
+def _is_torch_file(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(len(_TORCH_LEGACY_MAGIC))
+    return head == _TORCH_LEGACY_MAGIC or zipfile.is_zipfile(path)
+
+
+def default_model_dir() -> Path:
+    env = os.environ.get(ENV_MODEL_DIR)
+    if env:
+        return Path(env)
+    return Path(str(resources.files("ner_ar_models"))) / DEFAULT_MODEL
+
+
+def write_resources_json(directory: Path) -> Path:
+    """Write the minimal index Stanza needs, with the sizes of the model's files."""
+    sizes = {name: (directory / name).stat().st_size for name in (MODEL_FILE, PRETRAIN_FILE)
+             if (directory / name).is_file()}
+    path = directory / RESOURCES_FILE
+    path.write_text(json.dumps({**MINIMAL_RESOURCES, "ner_ar": {"sizes": sizes}}, indent=1),
+                    encoding="utf-8")
+    return path
+
+
+def bioes_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` token spans from BIOES (or BIO) tags; ill-formed runs are closed."""
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, lab = tag.partition("-")
+        if start >= 0 and (prefix in ("O", "B", "S") or lab != label):
+            spans.append((start, i, label))
+            start = -1
+        if prefix in ("B", "S") or (prefix in ("I", "E") and start < 0):
+            start, label = i, lab
+        if prefix in ("E", "S") and start >= 0:
+            spans.append((start, i + 1, label))
+            start = -1
+    return spans
+
+
+class Tagger:
+    """Stanza NER over pre-tokenised sentences, fully offline.
+
+    >>> tagger = Tagger()                                   # doctest: +SKIP
+    >>> tagger.tag([["زار", "بوتين", "كوبا"]])               # doctest: +SKIP
+    [['O', 'S-PER', 'S-LOC']]
+    """
+
+    def __init__(self, model_dir: str | os.PathLike[str] | None = None, batch_size: int = 128,
+                 threads: int | None = None) -> None:
+        self.files = ModelFiles.locate(model_dir)
+        self.batch_size = batch_size
+        self._pipeline = self._load(threads)
+
+    def _load(self, threads: int | None) -> object:
+        import stanza
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            # Stanza logs its load table at INFO to stdout: keep the library quiet.
+            with contextlib.redirect_stdout(io.StringIO()):
+                return stanza.Pipeline(
+                    lang="ar", dir=str(self.files.directory), processors="tokenize,ner",
+                    tokenize_pretokenized=True, download_method=None, use_gpu=False,
+                    ner_model_path=str(self.files.model), ner_pretrain_path=str(self.files.pretrain),
+                    ner_batch_size=self.batch_size, logging_level="WARN",
+                )
+        except Exception as exc:  # torch/stanza errors are opaque to users
+            raise ModelError(f"could not load the NER model in {self.files.directory}: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+    @property
+    def labels(self) -> list[str]:
+        """Entity labels the model predicts."""
+        proc = self._pipeline.processors["ner"]  # type: ignore[attr-defined]
+        return sorted(proc.get_known_tags())
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIOES tags for each token of each sentence (same shape as the input)."""
+        from stanza.models.common.doc import Document as StanzaDocument
+
+        if not sentences:
+            return []
+        # Build the Stanza Document directly: tokens are ours, offsets are kept by the caller.
+        doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sent)]
+                              for sent in sentences])
+        self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
+        return [[tok.ner or "O" for tok in sent.tokens] for sent in doc.sentences]

@@ -1,0 +1,288 @@
+"""The rule engine: declarative rules (``rules/*.yaml``) run by spaCy's ``Matcher`` over the Doc.
+
+Before matching, every token gets two match attributes (the Doc holds the truth, nothing is
+copied): ``TAG`` = ``B-``/``I-`` + the resolved entity type (``NAT`` for a nisba), or ``O``; and
+``LEMMA`` = ``|CLASS|CLASS|`` for the lexicon classes it belongs to (plus ``NAT``, ``COUNTRY``,
+``CITY`` from the gazetteer). Rule token specs are shorthands expanded into Matcher patterns:
+
+``{ent: PER}`` an entity of that type (or list of types); ``{nisba: true}`` a nisba outside any
+name; ``{nisba: inside}`` the nisba ending an ORG name; ``{lex: CLASS}`` a token of a lexicon class
+(or list); ``{words: [بين]}`` exact words (normalised); ``{punct: true}``; ``{gap: N}`` up to N other
+plain words; plus ``op`` (``?``, ``*``, ``+``) and ``as`` (the slot a token fills: ``subject``,
+``object``, ``role`` or any name used by the rule's ``emit``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from ner_ar.relations.lexicon import in_class, key, tag_classes
+from ner_ar.schema import Relation, RelationType, Span
+from ner_ar.text import tokenizer
+
+if TYPE_CHECKING:  # resolve imports the lexicons from this package: no import cycle at run time
+    from ner_ar.resolve import Resolution
+
+RULES = Path(__file__).parent / "rules"
+_CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "COUNTERPART", "PORTFOLIO")
+
+
+@dataclass
+class Rule:
+    id: str
+    type: str
+    confidence: float
+    kind: str = "matcher"  # or "gazetteer"
+    patterns: list[list[dict[str, Any]]] = field(default_factory=list)
+    slots: list[list[str | None]] = field(default_factory=list)  # per pattern, per Matcher token
+    slot_nisba: list[list[bool]] = field(default_factory=list)
+    emit: list[dict[str, str]] = field(default_factory=list)
+    examples: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _tags(types: str | list[str], prefix: str) -> dict[str, Any]:
+    types = [types] if isinstance(types, str) else types
+    return {"IN": [prefix + t for t in types]}
+
+
+def _lemma(classes: str | list[str]) -> dict[str, Any]:
+    classes = [classes] if isinstance(classes, str) else classes
+    return {"REGEX": r"\|(" + "|".join(classes) + r")\|"}
+
+
+def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
+    """Matcher token dicts for one rule token spec, each with 'reads the nisba map'."""
+    op = spec.get("op")
+    if "ent" in spec:
+        first: dict[str, Any] = {"TAG": _tags(spec["ent"], "B-")}
+        if "lex" in spec:
+            first["LEMMA"] = _lemma(spec["lex"])
+        toks = [(first, False), ({"TAG": _tags(spec["ent"], "I-"), "OP": "*"}, False)]
+        if op:  # an optional entity: its continuation is optional too
+            toks[0][0]["OP"] = op
+        return toks
+    if spec.get("nisba") == "inside":
+        return [({"TAG": "I-ORG", "LEMMA": _lemma("NAT")}, True)]
+    if spec.get("nisba"):
+        first = {"TAG": "B-NAT"}
+        if op:
+            first["OP"] = op
+        return [(first, True), ({"TAG": "I-NAT", "OP": "*"}, True)]
+    if "gap" in spec:
+        return [({"TAG": "O", "IS_PUNCT": False, "LEMMA": {"NOT_IN": ["|NAT|"]},
+                  "OP": f"{{0,{int(spec['gap'])}}}"}, False)]
+    tok: dict[str, Any] = {}
+    if "lex" in spec:
+        tok["LEMMA"] = _lemma(spec["lex"])
+    if "words" in spec:
+        tok["NORM"] = {"IN": [key(w) for w in spec["words"]]}
+    if spec.get("punct"):
+        tok["IS_PUNCT"] = True
+    if "tag" in spec:
+        tok["TAG"] = spec["tag"]
+    if op:
+        tok["OP"] = op
+    return [(tok, False)]
+
+
+def _load_rule(raw: dict[str, Any]) -> Rule:
+    rule = Rule(id=raw["id"], type=raw["type"], confidence=float(raw.get("confidence", 0.8)),
+                kind=raw.get("kind", "matcher"), examples=raw.get("examples", {}))
+    RelationType(rule.type)  # fail early on a misspelt type
+    rule.emit = raw.get("emit") or [{"type": rule.type, "subject": "subject", "object": "object",
+                                      "role": "role"}]
+    for pattern in raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else []):
+        toks: list[dict[str, Any]] = []
+        slots: list[str | None] = []
+        nisba: list[bool] = []
+        for spec in pattern:
+            for tok, reads_nisba in expand(spec):
+                toks.append(tok)
+                slots.append(spec.get("as"))
+                nisba.append(reads_nisba)
+        rule.patterns.append(toks)
+        rule.slots.append(slots)
+        rule.slot_nisba.append(nisba)
+    return rule
+
+
+@dataclass
+class Engine:
+    rules: dict[str, Rule]
+    inventory: dict[str, dict[str, Any]]
+    matcher: Matcher
+    pattern_of: dict[tuple[str, int], int]  # (rule id, nth pattern) bookkeeping
+
+
+@cache
+def engine() -> Engine:
+    """All rules, compiled once per process."""
+    inventory = yaml.safe_load((RULES / "inventory.yaml").read_text(encoding="utf-8"))
+    rules: dict[str, Rule] = {}
+    for path in sorted(RULES.glob("*.yaml")):
+        if path.name == "inventory.yaml":
+            continue
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            rule = _load_rule(raw)
+            if rule.id in rules:
+                raise ValueError(f"duplicate rule id {rule.id} in {path.name}")
+            rules[rule.id] = rule
+    matcher = Matcher(tokenizer().vocab)
+    for rule in rules.values():
+        for n, pattern in enumerate(rule.patterns):
+            matcher.add(f"{rule.id}#{n}", [pattern])
+    return Engine(rules, inventory, matcher, {})
+
+
+def _annotate(doc: Doc, res: Resolution) -> list[int]:
+    """Write TAG/LEMMA match attributes; return each token's sentence number."""
+    toks = list(doc)
+    keys = [key(t.text) if t.text.strip() else "" for t in toks]
+    classes = tag_classes(keys)
+    types = [e.type.value for e in res.entities]
+    # A name whose first token carries a ل proclitic (لرويترز): "told X" after a speech verb.
+    l_clitic = {m.start for e in res.entities for m in e.mentions if m.kind == "name"
+                and m.start > 0 and doc.text[m.start - 1] == "ل"}
+    sent_ids: list[int] = []
+    sent = -1
+    for i, tok in enumerate(toks):
+        if i == 0 or tok.is_sent_start:
+            sent += 1
+        sent_ids.append(sent)
+        cls = classes[i]
+        ent = res.token_entity[i]
+        nat = res.token_nisba[i]
+        if nat is not None:
+            cls.add("NAT")
+        if ent is not None:
+            place = res.places.get(ent)
+            if place is not None:
+                cls.add(place.kind.upper())
+            prev = res.token_entity[i - 1] if i else None
+            tok.tag_ = ("B-" if res.token_begin[i] or prev != ent else "I-") + types[ent]
+            if tok.idx < tok.idx + len(tok.text) and any(tok.idx < s < tok.idx + len(tok.text)
+                                                         for s in l_clitic):
+                cls.add("L_CLITIC")
+        elif nat is not None:
+            prev = res.token_nisba[i - 1] if i else None
+            tok.tag_ = ("B-" if res.token_begin[i] or prev != nat else "I-") + "NAT"
+        else:
+            tok.tag_ = "O"
+        tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
+        tok.norm_ = keys[i] or tok.text
+    return sent_ids
+
+
+def _role_text(doc: Doc, idx: list[int]) -> tuple[int, str] | None:
+    if not idx:
+        return None
+    first = doc[idx[0]]
+    cut = 0
+    for cls in _CLITIC_OK_CLASSES:
+        c = in_class(first.text, cls)
+        if c:
+            cut = c
+            break
+    start = first.idx + cut
+    last = doc[idx[-1]]
+    return start, doc.text[start:last.idx + len(last.text)]
+
+
+def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Relation]:
+    """Relations stated in ``doc`` between the entities of ``resolution``, deduplicated."""
+    if resolution is None:
+        from ner_ar.resolve import resolve
+
+        resolution = resolve(doc)
+    eng = engine()
+    ents = resolution.entities
+    sent_ids = _annotate(doc, resolution)
+    found: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+    def add(rule: Rule, rtype: str, subj: int, obj: int, span: tuple[int, int], role: str | None) -> None:
+        inv = eng.inventory[rtype]
+        if subj == obj or ents[subj].type.value not in inv["subject"] \
+                or ents[obj].type.value not in inv["object"]:
+            return
+        sp, op = resolution.places.get(subj), resolution.places.get(obj)
+        if rtype == "located_in" and sp and op and sp.kind == "city" and op.kind == "country" \
+                and sp.iso2 != op.iso2:
+            return  # the gazetteer knows better than a comma
+        if inv.get("symmetric") and obj < subj:
+            subj, obj = obj, subj
+        rel = found.setdefault((rtype, subj, obj), {"rule": rule.id, "conf": rule.confidence,
+                                                    "spans": [], "role": role})
+        if role and (not rel["role"] or len(role) > len(rel["role"])):
+            rel["role"] = role
+        rel["conf"] = max(rel["conf"], rule.confidence)
+        rel["spans"].append(span)
+
+    for match_id, start, end, align in eng.matcher(doc, with_alignments=True):
+        rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
+        if sent_ids[start] != sent_ids[end - 1]:
+            continue
+        rule = eng.rules[rule_id]
+        slots = rule.slots[int(n)]
+        nisba = rule.slot_nisba[int(n)]
+        filled: dict[str, list[int]] = {}
+        for offset, p in enumerate(align):
+            if slots[p]:
+                filled.setdefault(slots[p], []).append(start + offset)
+        # The entity of a slot: its first token's nisba or name entity.
+        slot_entity: dict[str, int] = {}
+        for name, idx in filled.items():
+            p = align[idx[0] - start]
+            table = resolution.token_nisba if nisba[p] else resolution.token_entity
+            if table[idx[0]] is not None:
+                slot_entity[name] = table[idx[0]]
+        # A lazy "I-*" may stop inside the last name: the evidence covers it whole.
+        last = resolution.token_entity[end - 1]
+        while end < len(doc) and last is not None and resolution.token_entity[end] == last \
+                and not resolution.token_begin[end]:
+            end += 1
+        span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        for emit in rule.emit:
+            subj = slot_entity.get(emit["subject"])
+            obj = slot_entity.get(emit["object"])
+            if subj is None or obj is None:
+                continue
+            role = emit.get("fixed_role")
+            if role is None and emit.get("role") in filled:
+                rt = _role_text(doc, filled[emit["role"]])
+                role = rt[1] if rt else None
+            add(rule, emit["type"], subj, obj, span, role)
+
+    for rule in eng.rules.values():
+        if rule.kind == "gazetteer":
+            _gazetteer_located_in(rule, resolution, add)
+
+    relations: list[Relation] = []
+    for (rtype, subj, obj), rel in sorted(found.items(), key=lambda kv: min(kv[1]["spans"])):
+        kept: list[tuple[int, int]] = []
+        for s, e in sorted(set(rel["spans"]), key=lambda se: (se[1] - se[0], se[0])):
+            if all(e <= ks or s >= ke for ks, ke in kept):
+                kept.append((s, e))
+        kept.sort()
+        relations.append(Relation(
+            id=f"R{len(relations) + 1}", type=RelationType(rtype), subject=ents[subj].id,
+            object=ents[obj].id, role=rel["role"] if rtype in ("employee_of", "posted_to") else None,
+            evidence=[Span(start=s, end=e, text=doc.text[s:e]) for s, e in kept],
+            rule=rel["rule"], confidence=rel["conf"]))
+    return relations
+
+
+def _gazetteer_located_in(rule: Rule, res: Resolution, add: Any) -> None:
+    """A city in its country, when the document names both (the gazetteer says which)."""
+    countries = {p.iso2: i for i, p in res.places.items() if p.kind == "country"
+                 and any(m.kind == "name" for m in res.entities[i].mentions)}
+    for i, place in res.places.items():
+        if place.kind == "city" and place.iso2 in countries:
+            m = next(m for m in res.entities[i].mentions if m.kind == "name")
+            add(rule, rule.type, i, countries[place.iso2], (m.start, m.end), None)

@@ -1,0 +1,109 @@
+"""Lexicons (``lexicons/*.txt``, one class per file) and clitic-aware lookup of tokens in them.
+
+A lexicon entry matches a run of tokens whose :func:`~ner_ar.text.normalize_key` keys equal the
+entry's words; the first token may carry proclitics (و ف ب ل ك, and ل before an elided ال), and
+the definite/indefinite pair of the first word is derived (وزير <-> الوزير).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from pathlib import Path
+
+from ner_ar.text import normalize_key
+
+LEXICONS = Path(__file__).parent / "lexicons"
+_CONJ = "وف"
+_PREP = "بلك"
+
+
+@lru_cache(maxsize=200_000)
+def key(text: str) -> str:
+    """Cached :func:`normalize_key` (news vocabularies repeat, tokens are looked up many times)."""
+    return normalize_key(text)
+
+
+@lru_cache(maxsize=200_000)
+def clitic_variants(k: str) -> tuple[tuple[int, str], ...]:
+    """``(prefix length, base key)`` for each proclitic split of a normalised token, longest prefix
+    first, ending with ``(0, k)``. ``للبحريه`` also yields ``(1, 'البحريه')`` (ل + ال with its alef
+    elided): the prefix length is what to cut from the text, the base what to look up."""
+    out: list[tuple[int, str]] = []
+    for c in (2, 1):
+        if len(k) - c < 2:
+            continue
+        pre, rest = k[:c], k[c:]
+        ok = (c == 1 and pre in _CONJ + _PREP) or (c == 2 and pre[0] in _CONJ and pre[1] in _PREP)
+        if not ok:
+            continue
+        if pre[-1] == "ل" and rest.startswith("ل") and len(rest) > 2:
+            out.append((c, "ا" + rest))
+        out.append((c, rest))
+    out.append((0, k))
+    return tuple(out)
+
+
+def _article_pair(word: str) -> list[str]:
+    return [word, word[2:]] if word.startswith("ال") and len(word) > 3 else [word, "ال" + word]
+
+
+@cache
+def lexicons() -> dict[str, frozenset[str]]:
+    """Class name (file stem, upper case) -> normalised entries, both article forms included."""
+    out: dict[str, frozenset[str]] = {}
+    for path in sorted(LEXICONS.glob("*.txt")):
+        entries: set[str] = set()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            words = key(line).split()
+            for first in _article_pair(words[0]):
+                entries.add(" ".join([first, *words[1:]]))
+        out[path.stem.upper()] = frozenset(entries)
+    return out
+
+
+@cache
+def _index() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], int]:
+    """First word -> [(remaining words, class)], longest first; and the longest entry in words."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    longest = 1
+    for cls, entries in lexicons().items():
+        for entry in entries:
+            words = entry.split()
+            longest = max(longest, len(words))
+            index.setdefault(words[0], []).append((tuple(words[1:]), cls))
+    for lst in index.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return index, longest
+
+
+def in_class(text: str, cls: str) -> int | None:
+    """Prefix length to cut if the single word ``text`` is in lexicon ``cls`` (clitics allowed)."""
+    entries = lexicons()[cls]
+    for plen, base in clitic_variants(key(text)):
+        if base in entries:
+            return plen
+    return None
+
+
+def tag_classes(keys: Sequence[str]) -> list[set[str]]:
+    """Lexicon classes of every token, for tokens given by their normalised keys ('' = a break).
+
+    Every entry that matches at a position marks all its tokens; entries of different classes may
+    overlap (``لقاء`` is both a meeting and an interview noun)."""
+    index, _ = _index()
+    classes: list[set[str]] = [set() for _ in keys]
+    n = len(keys)
+    for i, k in enumerate(keys):
+        if not k:
+            continue
+        for _plen, base in clitic_variants(k):
+            for rest, cls in index.get(base, ()):
+                j = i + 1 + len(rest)
+                if j <= n and all(keys[i + 1 + m] == w for m, w in enumerate(rest)):
+                    for t in range(i, j):
+                        classes[t].add(cls)
+    return classes

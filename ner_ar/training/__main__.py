@@ -1,0 +1,5 @@
+import sys
+
+from ner_ar.training.pipeline import main
+
+sys.exit(main())

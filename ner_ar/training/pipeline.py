@@ -1,0 +1,190 @@
+"""One command from a clean checkout to a finished model:
+
+    python -m ner_ar.training --data ../shared/data --out models/ar_ner_base
+
+converts the corpora, trains word vectors, trains the Stanza tagger, evaluates it on every test
+set and writes ``metrics.json`` and ``MODEL_CARD.md`` beside the model. ``--tiny`` runs the same
+stages on a few hundred sentences in about a minute (used by the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ner_ar.ner import MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
+from ner_ar.training import card, vectors
+from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
+from ner_ar.training.evaluate import evaluate_tagger, format_table
+from ner_ar.training.stanza_train import TaggerConfig, train_tagger
+
+log = logging.getLogger("ner_ar.training")
+
+UNLABELED = ("text/ant/ant.txt.xz", "text/ant_multisource/ant_multisource.txt.xz",
+             "text/arwiki/arwiki.txt.xz")
+
+
+@dataclass
+class VectorConfig:
+    dim: int = 100
+    vocab: int = 100_000
+    min_count: int = 3
+    epoch: int = 5
+    max_lines: int | None = None  # per unlabeled file; None = all
+    unlabeled: bool = True
+    bucket: int = 2_000_000
+
+
+@dataclass
+class TrainConfig:
+    data: Path
+    out: Path
+    work: Path
+    vectors: VectorConfig = field(default_factory=VectorConfig)
+    tagger: TaggerConfig = field(default_factory=TaggerConfig)
+    max_train: int | None = None
+    max_eval: int | None = None
+    threads: int = 2
+    command: str = ""
+
+
+def tiny(config: TrainConfig) -> TrainConfig:
+    """Shrink every stage so the whole pipeline runs in about a minute."""
+    config.vectors = VectorConfig(dim=16, vocab=5000, min_count=2, epoch=2, unlabeled=False,
+                                 bucket=20_000)
+    config.tagger = TaggerConfig(max_steps=30, eval_interval=15, hidden_dim=32, char_hidden_dim=16,
+                                 batch_size=16)
+    config.max_train, config.max_eval = 300, 60
+    return config
+
+
+def _vectors(config: TrainConfig, splits: Splits) -> tuple[Path, dict[str, Any]]:
+    vc = config.vectors
+    vdir = config.work / f"vectors_d{vc.dim}_e{vc.epoch}_m{vc.min_count}_{'full' if vc.unlabeled else 'train'}"
+    vdir.mkdir(parents=True, exist_ok=True)
+    pretrain = vdir / f"pretrain_{vc.vocab}.pt"
+    info: dict[str, Any] = {"dir": str(vdir)}
+    if pretrain.exists():
+        log.info("reusing %s", pretrain)
+        return pretrain, info
+    bin_path = vdir / "fasttext.bin"
+    if not bin_path.exists():
+        corpus = vdir / "corpus.txt"
+        sources = [config.data / p for p in UNLABELED] if vc.unlabeled else []
+        extra = [[w for w, _ in s] for s in splits.train + splits.dev]
+        t = time.time()
+        info["tokens"] = vectors.prepare_corpus(sources, extra, corpus, vc.max_lines)
+        info["prepare_s"] = round(time.time() - t, 1)
+        t = time.time()
+        vectors.train_fasttext(corpus, bin_path, dim=vc.dim, min_count=vc.min_count,
+                               epoch=vc.epoch, threads=config.threads, bucket=vc.bucket)
+        info["fasttext_s"] = round(time.time() - t, 1)
+    vec = vdir / f"top{vc.vocab}.vec"
+    vectors.export_vec(bin_path, vec, vc.vocab)
+    vectors.vec_to_pretrain(vec, pretrain, vc.vocab)
+    return pretrain, info
+
+
+def run(config: TrainConfig) -> dict[str, Any]:
+    t0 = time.time()
+    config.work.mkdir(parents=True, exist_ok=True)
+    splits = load_splits(config.data)
+    train, dev = splits.train, splits.dev
+    if config.max_train:
+        train, dev = train[:config.max_train], dev[:max(20, config.max_train // 3)]
+    write_stanza_json(train, config.work / "train.json")
+    write_stanza_json(dev, config.work / "dev.json")
+    for name, sents in splits.tests.items():
+        write_conll(sents, config.work / f"{name}.bio")
+    timings: dict[str, float] = {}
+
+    t = time.time()
+    pretrain, vec_info = _vectors(config, splits)
+    timings["vectors_s"] = round(time.time() - t, 1)
+
+    t = time.time()
+    save_dir = config.work / "stanza"
+    model = train_tagger(config.work / "train.json", config.work / "dev.json", pretrain, save_dir,
+                         "ner.pt", config.tagger)
+    timings["tagger_s"] = round(time.time() - t, 1)
+
+    config.out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(model, config.out / MODEL_FILE)
+    shutil.copyfile(pretrain, config.out / PRETRAIN_FILE)
+    write_resources_json(config.out)
+
+    t = time.time()
+    tagger = Tagger(config.out, threads=config.threads)
+    results: dict[str, Any] = {}
+    for name, sents in splits.tests.items():
+        results[name] = evaluate_tagger(tagger, sents[:config.max_eval] if config.max_eval else sents)
+        log.info("\n%s", format_table(name, results[name]))
+    results["dev"] = evaluate_tagger(tagger, dev)
+    timings["evaluate_s"] = round(time.time() - t, 1)
+    timings["total_s"] = round(time.time() - t0, 1)
+
+    metrics = {
+        "model": config.out.name,
+        "scores": results,
+        "data": {"train_sentences": len(train), "dev_sentences": len(dev),
+                 "train_tokens": sum(len(s) for s in train)},
+        "vectors": {**asdict(config.vectors), **vec_info},
+        "tagger": asdict(config.tagger),
+        "timings": timings,
+        "command": config.command,
+        "size_mb": {p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(config.out.glob("*.pt"))},
+    }
+    (config.out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2),
+                                             encoding="utf-8")
+    card.write_card(config.out, metrics)
+    return metrics
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    p = parser or argparse.ArgumentParser(prog="python -m ner_ar.training", description=__doc__,
+                                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared/data folder")
+    p.add_argument("--out", type=Path, required=True, help="model directory to write")
+    p.add_argument("--work", type=Path, default=Path("work"), help="scratch folder (vectors, logs)")
+    p.add_argument("--tiny", action="store_true", help="a few hundred sentences, a few dozen steps")
+    p.add_argument("--dim", type=int, default=100, help="word vector dimensions")
+    p.add_argument("--vocab", type=int, default=100_000, help="words kept in the pretrain")
+    p.add_argument("--epoch", type=int, default=5, help="fastText epochs")
+    p.add_argument("--max-steps", type=int, default=None, help="tagger training steps")
+    p.add_argument("--eval-interval", type=int, default=None)
+    p.add_argument("--optim", default=None, help="sgd, adam, adamw, adamax")
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--dropout", type=float, default=None)
+    p.add_argument("--threads", type=int, default=2)
+    return p
+
+
+def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
+    config = TrainConfig(data=args.data, out=args.out, work=args.work, threads=args.threads,
+                         command="python -m ner_ar.training " + " ".join(argv))
+    if args.tiny:
+        tiny(config)
+    else:
+        config.vectors = VectorConfig(dim=args.dim, vocab=args.vocab, epoch=args.epoch)
+    for name, attr in (("max_steps", "max_steps"), ("eval_interval", "eval_interval"),
+                       ("optim", "optim"), ("lr", "lr"), ("dropout", "dropout")):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(config.tagger, attr, value)
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    metrics = run(config_from_args(args, argv))
+    print(json.dumps({k: metrics["scores"][k]["f1"] for k in metrics["scores"]}, indent=2))
+    return 0

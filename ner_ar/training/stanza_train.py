@@ -1,0 +1,62 @@
+"""Train Stanza's BiLSTM-CRF NER tagger on our converted corpora (CPU, offline)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaggerConfig:
+    """Hyper-parameters handed to ``stanza.models.ner_tagger``; defaults are the shipped model's."""
+
+    max_steps: int = 6000
+    eval_interval: int = 500
+    batch_size: int = 32
+    optim: str = "adam"
+    lr: float = 0.002
+    dropout: float = 0.5
+    word_dropout: float = 0.05
+    hidden_dim: int = 256
+    char_hidden_dim: int = 100
+    max_steps_no_improve: int = 2000
+    patience: int = 2
+    lr_decay: float = 0.5
+    min_lr: float = 1e-5
+    seed: int = 1234
+    extra: list[str] = field(default_factory=list)
+
+    def args(self) -> list[str]:
+        return [
+            "--max_steps", str(self.max_steps), "--eval_interval", str(self.eval_interval),
+            "--batch_size", str(self.batch_size), "--optim", self.optim, "--lr", str(self.lr),
+            "--dropout", str(self.dropout), "--word_dropout", str(self.word_dropout),
+            "--hidden_dim", str(self.hidden_dim), "--char_hidden_dim", str(self.char_hidden_dim),
+            "--max_steps_no_improve", str(self.max_steps_no_improve),
+            "--patience", str(self.patience), "--lr_decay", str(self.lr_decay),
+            "--min_lr", str(self.min_lr), "--seed", str(self.seed), *self.extra,
+        ]
+
+
+def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Path,
+                 save_name: str, config: TaggerConfig, log_file: Path | None = None) -> Path:
+    """Run Stanza's trainer in a subprocess (its argument parser and logging are global state)."""
+    save_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "train",
+        "--shorthand", "ar_nerar", "--train_file", str(train_json), "--eval_file", str(dev_json),
+        "--wordvec_pretrain_file", str(pretrain), "--save_dir", str(save_dir),
+        "--save_name", save_name, "--scheme", "bioes", "--cpu", *config.args(),
+    ]
+    log.info("training: %s", " ".join(cmd))
+    with open(log_file or save_dir / "train.log", "w", encoding="utf-8") as out:
+        subprocess.run(cmd, check=True, stdout=out, stderr=subprocess.STDOUT)
+    model = save_dir / save_name
+    if not model.exists():
+        raise RuntimeError(f"Stanza finished but wrote no model at {model}")
+    return model

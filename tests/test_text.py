@@ -1,0 +1,67 @@
+"""Tokenisation, sentence splitting and normalisation: offsets always index the input."""
+
+from __future__ import annotations
+
+import pytest
+
+from ner_ar.text import normalize_key, split_sentences, tagger_form, tokenize
+
+
+def sentences(text: str, max_tokens: int = 200) -> list[str]:
+    return [text[s[0].idx:s[-1].idx + len(s[-1].text)]
+            for s in split_sentences(text, tokenize(text), max_tokens)]
+
+
+def test_tokens_slice_the_input_exactly() -> None:
+    text = "( أردو بوینت نتورك ۔ / سبوتنيك - 28 كانون الثاني 2022ء) أعلن السفير الروسي لدى كوبا، أندريه غوسكوف."
+    toks = tokenize(text)
+    assert [t.text for t in toks][:3] == ["(", "أردو", "بوینت"]
+    for t in toks:
+        assert text[t.idx:t.idx + len(t.text)] == t.text
+    assert "كوبا" in [t.text for t in toks] and "،" in [t.text for t in toks]
+
+
+def test_headline_without_full_stop_is_its_own_sentence() -> None:
+    text = "التعاون بين روسيا وكوبا يتطور-سفير\n\nأعلن السفير الروسي أن التعاون يتطور. وقال غوسكوف: نعم"
+    assert sentences(text) == ["التعاون بين روسيا وكوبا يتطور-سفير",
+                               "أعلن السفير الروسي أن التعاون يتطور.", "وقال غوسكوف: نعم"]
+
+
+@pytest.mark.parametrize("mark", ["؟", "!", "؛", "۔", "?"])
+def test_arabic_and_urdu_sentence_marks(mark: str) -> None:
+    text = f"هل زار الرئيس تونس{mark} نعم زارها"
+    assert sentences(text) == [f"هل زار الرئيس تونس{mark}", "نعم زارها"]
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    text = 'وقال: "التعاون مستمر." وأضاف أن الزيارة ناجحة.'
+    assert sentences(text) == ['وقال: "التعاون مستمر."', "وأضاف أن الزيارة ناجحة."]
+
+
+def test_numbered_date_does_not_split() -> None:
+    text = "في 28.01.2022 أعلن السفير الخبر. ثم غادر."
+    assert sentences(text) == ["في 28.01.2022 أعلن السفير الخبر.", "ثم غادر."]
+
+
+def test_long_unpunctuated_line_is_capped() -> None:
+    text = " ".join(["كلمة"] * 1000)
+    sents = split_sentences(text, tokenize(text), max_tokens=200)
+    assert [len(s) for s in sents] == [200] * 5
+
+
+def test_empty_and_whitespace_text() -> None:
+    assert split_sentences("", tokenize("")) == []
+    assert split_sentences(" \n\t ", tokenize(" \n\t ")) == []
+
+
+def test_normalize_key_folds_spelling_variants() -> None:
+    assert normalize_key("أميركا") == normalize_key("اميركا")
+    assert normalize_key("مُوسْكُو") == "موسكو"
+    assert normalize_key("القاهـــرة") == normalize_key("القاهره")
+    assert normalize_key("مستشفى") == normalize_key("مستشفي")
+
+
+def test_tagger_form_folds_persian_letters_only_within_a_token() -> None:
+    assert tagger_form("بوینت") == "بوينت"
+    assert tagger_form("ـ") == "ـ"  # a token that would vanish is kept as it is
+    assert tagger_form("كوبا") == "كوبا"
