@@ -47,19 +47,37 @@ def iter_inputs(paths: Sequence[str], pattern: str) -> Iterator[str]:
             yield raw
 
 
+def _decode(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
 def read_input(name: str, stdin: TextIO) -> str:
     if name == "-":
-        text = stdin.read()
+        # Bytes, decoded as UTF-8 whatever the locale: a text stdin would decode with the locale's
+        # encoding and turn invalid bytes into lone surrogates that crash the tokenizer.
+        buffer = getattr(stdin, "buffer", None)
+        text = _decode("<stdin>", buffer.read()) if buffer is not None else stdin.read()
+        name = "<stdin>"
     else:
         try:
-            text = Path(name).read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            text = _decode(name, Path(name).read_bytes())
         except OSError as exc:
             raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if not text.strip():
         raise InputError(f"{name}: empty")
     return text
+
+
+def _utf8(stream: TextIO) -> TextIO:
+    """``stream`` set to write UTF-8: JSONL is UTF-8 whatever the locale (Arabic in a latin-1 or
+    cp1252 console would otherwise raise UnicodeEncodeError)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        reconfigure(encoding="utf-8")
+    return stream
 
 
 def _load_extractor(args: argparse.Namespace) -> object:
@@ -81,6 +99,7 @@ def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
 
     G = graph.to_networkx(docs)
     for fmt, target in wanted:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
         graph.write(G, target, format=fmt)
         log.info("wrote %s (%d nodes, %d edges)", target, G.number_of_nodes(), G.number_of_edges())
 
@@ -102,7 +121,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             _err(f"skipped {exc}")
             failed += 1
     show = len(names) > 1 and not args.quiet and sys.stderr.isatty()
-    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout  # noqa: SIM115
+    if args.jsonl:
+        Path(args.jsonl).parent.mkdir(parents=True, exist_ok=True)
+    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else _utf8(sys.stdout)  # noqa: SIM115
     docs: list[Document] = []
     try:
         stream = extractor.pipe((t for _, t in texts), batch_size=args.batch_size,  # type: ignore[attr-defined]
@@ -205,6 +226,13 @@ def cmd_evaluate_relations(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ner_ar.schema import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from ner_ar.training.pipeline import main as train_main
 
@@ -259,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     model_arg(p)
     p.set_defaults(func=cmd_evaluate_relations)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the Document output")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("train", help="train a model (same options as python -m ner_ar.training)",
                        add_help=False)

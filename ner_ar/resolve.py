@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ner_ar.gazetteer import Gazetteer, Place, gazetteer
-from ner_ar.relations.lexicon import clitic_variants, key, lexicons
+from ner_ar.relations.lexicon import clitic_variants, key, lexicons, token_key, trailing_punct
 from ner_ar.schema import Entity, EntityType, Mention
 
 # NER labels the gazetteer may promote to GPE (a person is never retyped).
@@ -90,10 +90,10 @@ def resolve(doc: Doc) -> Resolution:
     lex = lexicons()
     toks = list(doc)
     text = doc.text
-    keys = [key(t.text) if not _is_break(t.text) else "" for t in toks]
+    keys = [token_key(t.text) for t in toks]
     doc_words = set(keys)
     raws = [_Raw(e.label_, e.start, e.end) for e in doc.ents]
-    doc_names = {key(e.text) for e in doc.ents if len(e) == 1}
+    doc_names = {token_key(e.text) for e in doc.ents if len(e) == 1}
     nisba_spans: list[tuple[int, int, int, str]] = []  # (tok start, tok end, cut, iso2)
 
     def nisba_at(i: int) -> tuple[int, int, str] | None:
@@ -131,7 +131,8 @@ def resolve(doc: Doc) -> Resolution:
                     continue
                 r.start += 1
             elif r.label != "PER" and in_lex(i, _DESCRIPTORS) is not None \
-                    and not keys[i + 1].startswith("ال"):
+                    and not any(k.startswith(("ال", "لل")) for k in keys[i + 1:r.end]):
+                # وكالة سبوتنيك -> سبوتنيك, but وكالة تونس افريقيا للأنباء is a name whole.
                 r.start += 1
             else:
                 break
@@ -152,6 +153,9 @@ def resolve(doc: Doc) -> Resolution:
         r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words, coordinated)
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]
+        tail = trailing_punct(toks[r.end - 1].text)
+        if tail:
+            name_words[-1] = name_words[-1][:-tail]
         if base.startswith("ال") and not key(name_words[0]).startswith("ال"):
             name_words[0] = "ا" + name_words[0]
         full_key = " ".join([base, *keys[r.start + 1:r.end]])
@@ -200,7 +204,7 @@ def resolve(doc: Doc) -> Resolution:
 
     def mention(s: int, e: int, cut: int, kind: str) -> Mention:
         start = toks[s].idx + cut
-        end = toks[e - 1].idx + len(toks[e - 1].text)
+        end = toks[e - 1].idx + len(toks[e - 1].text) - trailing_punct(toks[e - 1].text)
         return Mention(start=start, end=end, text=text[start:end], kind=kind)
 
     for r in raws:

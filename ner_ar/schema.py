@@ -140,3 +140,9 @@ class Document(_Model):
         from ner_ar.display import relations_frame
 
         return relations_frame(self)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Document` (published as docs/document.schema.json)."""
+    return Document.model_json_schema()
+

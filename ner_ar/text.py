@@ -23,8 +23,11 @@ _CLOSERS = frozenset({'"', "”", "»", "’", "'", ")", "]", "}"})
 _NUMBER = re.compile(r"^\d+$")
 # Characters removed or folded when building matching keys (never applied to output offsets).
 _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
-# Letters of Persian/Urdu keyboards that stand for Arabic ones in mixed news text (بوینت).
-_ARABIC_FORMS = str.maketrans({"ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه"})
+# What the tagger sees: letters of Persian/Urdu keyboards that stand for Arabic ones in mixed news
+# text (بوینت), and hamzated alefs written bare, as WikiFANE and much web text write them; the
+# word vectors are exported under the same forms.
+_ARABIC_FORMS = str.maketrans({"ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه",
+                               "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي",
                        "ک": "ك", "ۀ": "ه", "ە": "ه"})
 
@@ -50,8 +53,8 @@ def tokenize_words(text: str) -> list[str]:
 
 
 def tagger_form(token: str) -> str:
-    """The form of a token shown to the tagger: Persian/Urdu letter variants, tatweel and
-    diacritics folded away, as in the training corpora. Token-level only, so offsets (kept by the
+    """The form of a token shown to the tagger: Persian/Urdu letter variants, hamzated alefs,
+    tatweel and diacritics folded away, at training and inference alike. Token-level only, so offsets (kept by the
     caller per token) are untouched."""
     folded = _DIACRITICS.sub("", token.translate(_ARABIC_FORMS))
     return folded or token

@@ -61,7 +61,8 @@ def test_normalize_key_folds_spelling_variants() -> None:
     assert normalize_key("مستشفى") == normalize_key("مستشفي")
 
 
-def test_tagger_form_folds_persian_letters_only_within_a_token() -> None:
+def test_tagger_form_folds_persian_letters_and_alefs_within_a_token() -> None:
     assert tagger_form("بوینت") == "بوينت"
+    assert tagger_form("أندريه") == "اندريه"
     assert tagger_form("ـ") == "ـ"  # a token that would vanish is kept as it is
     assert tagger_form("كوبا") == "كوبا"

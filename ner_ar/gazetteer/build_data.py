@@ -93,8 +93,9 @@ def main() -> None:
         if kind == "stop":
             stop.update(extra)
         elif kind == "country":
-            countries.setdefault(iso, [])
-            countries[iso] = list(dict.fromkeys(countries[iso][:1] + extra + countries[iso][1:]))
+            # The hand-written first name is the canonical one: it is the form news uses
+            # (بريطانيا, not CLDR's المملكة المتحدة), so nisba-only entities read naturally.
+            countries[iso] = list(dict.fromkeys(extra + countries.get(iso, [])))
         else:
             # The exact geonames name first, then alternate names; the most populous city wins.
             match = ([c for c in cities if c["countrycode"] == iso and c["name"] == english]

@@ -23,7 +23,7 @@ import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from ner_ar.relations.lexicon import in_class, key, tag_classes
+from ner_ar.relations.lexicon import in_class, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import tokenizer
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # resolve imports the lexicons from this package: no import c
 
 RULES = Path(__file__).parent / "rules"
 _CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "COUNTERPART", "PORTFOLIO")
+_CLITIC_CLASS = {"ل": "L_CLITIC", "ب": "B_CLITIC"}
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Rule:
     slot_nisba: list[list[bool]] = field(default_factory=list)
     emit: list[dict[str, str]] = field(default_factory=list)
     examples: dict[str, list[Any]] = field(default_factory=dict)
+    not_followed_by: frozenset[str] = frozenset()  # entity types that may not follow the match
 
 
 def _tags(types: str | list[str], prefix: str) -> dict[str, Any]:
@@ -57,6 +59,12 @@ def _lemma(classes: str | list[str]) -> dict[str, Any]:
     return {"REGEX": r"\|(" + "|".join(classes) + r")\|"}
 
 
+def _not_lemma(classes: str | list[str]) -> dict[str, Any]:
+    """A token in none of ``classes`` (a negative lookahead: the Matcher has no NOT_REGEX)."""
+    classes = [classes] if isinstance(classes, str) else classes
+    return {"REGEX": r"^(?!.*\|(" + "|".join(classes) + r")\|)"}
+
+
 def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
     """Matcher token dicts for one rule token spec, each with 'reads the nisba map'."""
     op = spec.get("op")
@@ -64,6 +72,8 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         first: dict[str, Any] = {"TAG": _tags(spec["ent"], "B-")}
         if "lex" in spec:
             first["LEMMA"] = _lemma(spec["lex"])
+        elif "not_lex" in spec:
+            first["LEMMA"] = _not_lemma(spec["not_lex"])
         toks = [(first, False), ({"TAG": _tags(spec["ent"], "I-"), "OP": "*"}, False)]
         if op:  # an optional entity: its continuation is optional too
             toks[0][0]["OP"] = op
@@ -76,8 +86,13 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
             first["OP"] = op
         return [(first, True), ({"TAG": "I-NAT", "OP": "*"}, True)]
     if "gap" in spec:
-        return [({"TAG": "O", "IS_PUNCT": False, "LEMMA": {"NOT_IN": ["|NAT|"]},
-                  "OP": f"{{0,{int(spec['gap'])}}}"}, False)]
+        # Plain words: no entity, no nisba, no barrier word (برفقة: the next person is not the
+        # subject's counterpart), none of the classes in `not`; punctuation only with punct: true.
+        tok = {"TAG": "O", "LEMMA": _not_lemma(["NAT", "BARRIER", *spec.get("not", [])]),
+               "OP": f"{{0,{int(spec['gap'])}}}"}
+        if not spec.get("punct"):
+            tok["IS_PUNCT"] = False
+        return [(tok, False)]
     tok: dict[str, Any] = {}
     if "lex" in spec:
         tok["LEMMA"] = _lemma(spec["lex"])
@@ -94,7 +109,8 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
 
 def _load_rule(raw: dict[str, Any]) -> Rule:
     rule = Rule(id=raw["id"], type=raw["type"], confidence=float(raw.get("confidence", 0.8)),
-                kind=raw.get("kind", "matcher"), examples=raw.get("examples", {}))
+                kind=raw.get("kind", "matcher"), examples=raw.get("examples", {}),
+                not_followed_by=frozenset(raw.get("not_followed_by", [])))
     RelationType(rule.type)  # fail early on a misspelt type
     rule.emit = raw.get("emit") or [{"type": rule.type, "subject": "subject", "object": "object",
                                       "role": "role"}]
@@ -144,12 +160,14 @@ def engine() -> Engine:
 def _annotate(doc: Doc, res: Resolution) -> list[int]:
     """Write TAG/LEMMA match attributes; return each token's sentence number."""
     toks = list(doc)
-    keys = [key(t.text) if t.text.strip() else "" for t in toks]
+    keys = [token_key(t.text) for t in toks]
     classes = tag_classes(keys)
     types = [e.type.value for e in res.entities]
-    # A name whose first token carries a ل proclitic (لرويترز): "told X" after a speech verb.
-    l_clitic = {m.start for e in res.entities for m in e.mentions if m.kind == "name"
-                and m.start > 0 and doc.text[m.start - 1] == "ل"}
+    # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
+    # or ب/في-like ب (بتونس, "in X" after a place).
+    clitic_of = {m.start: _CLITIC_CLASS[doc.text[m.start - 1]] for e in res.entities
+                 for m in e.mentions if m.kind == "name" and m.start > 0
+                 and doc.text[m.start - 1] in _CLITIC_CLASS}
     sent_ids: list[int] = []
     sent = -1
     for i, tok in enumerate(toks):
@@ -167,9 +185,10 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
                 cls.add(place.kind.upper())
             prev = res.token_entity[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != ent else "I-") + types[ent]
-            if tok.idx < tok.idx + len(tok.text) and any(tok.idx < s < tok.idx + len(tok.text)
-                                                         for s in l_clitic):
-                cls.add("L_CLITIC")
+            if res.token_begin[i]:
+                for s, c in clitic_of.items():
+                    if tok.idx < s < tok.idx + len(tok.text):
+                        cls.add(c)
         elif nat is not None:
             prev = res.token_nisba[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != nat else "I-") + "NAT"
@@ -215,6 +234,8 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         if rtype == "located_in" and sp and op and sp.kind == "city" and op.kind == "country" \
                 and sp.iso2 != op.iso2:
             return  # the gazetteer knows better than a comma
+        if rtype == "located_in" and sp and sp.kind == "country" and op is not None:
+            return  # a country lies in a region (LOC), never in a city or another country
         if inv.get("symmetric") and obj < subj:
             subj, obj = obj, subj
         rel = found.setdefault((rtype, subj, obj), {"rule": rule.id, "conf": rule.confidence,
@@ -247,6 +268,10 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         while end < len(doc) and last is not None and resolution.token_entity[end] == last \
                 and not resolution.token_begin[end]:
             end += 1
+        if rule.not_followed_by and end < len(doc) and resolution.token_begin[end] \
+                and resolution.token_entity[end] is not None \
+                and ents[resolution.token_entity[end]].type.value in rule.not_followed_by:
+            continue  # "التقى X وزير الخارجية الروسي Y": the title is Y's, not X's
         span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
         for emit in rule.emit:
             subj = slot_entity.get(emit["subject"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,10 +31,25 @@ def norm_name(name: str) -> str:
     return k[1:] if len(k) > 3 and k[0] in _CLITICS else k
 
 
+@cache
+def _kb_names() -> dict[str, frozenset[str]]:
+    """kb_id -> every normalised gazetteer name of that place (بريطانيا and المملكة المتحدة)."""
+    from ner_ar.gazetteer import gazetteer
+
+    out: dict[str, set[str]] = {}
+    for k, place in gazetteer().places.items():
+        out.setdefault(place.kb_id, set()).add(k)
+    return {kb: frozenset(names) for kb, names in out.items()}
+
+
 def entity_names(entity: Entity) -> set[str]:
+    """Every name the entity answers to: canonical name, mentions and, for a linked place, its
+    gazetteer names (a country given only by a nisba is named by any of them)."""
     names = {norm_name(entity.name), key(entity.name)}
     for m in entity.mentions:
         names.update({norm_name(m.text), key(m.text)})
+    if entity.kb_id:
+        names.update(_kb_names().get(entity.kb_id, ()))
     return names
 
 
@@ -73,14 +89,20 @@ def _prf(tp: int, pred: int, gold: int) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "predicted": pred, "gold": gold}
 
 
-def evaluate_relations(path: str | Path, extractor: _Extractor | None = None,
+def evaluate_relations(path: str | Path, extractor: _Extractor | None = None, *,
+                       gold_entities: bool = False,
                        on_document: Callable[[dict[str, Any], Document], None] | None = None
                        ) -> dict[str, Any]:
     """Per-type and overall precision, recall and F1 over a gold JSONL file.
 
-    With ``extractor=None`` the gold entity markup stands in for the NER model (to measure the
-    rules alone); otherwise ``extractor.extract(text)`` does everything."""
+    ``evaluate_relations(path, extractor)`` scores the whole pipeline: ``extractor.extract(text)``
+    finds the entities and the relations (what ``ner-ar evaluate-relations`` reports).
+    ``evaluate_relations(path, gold_entities=True)`` scores the resolver and rules alone: each
+    line's gold entity markup (``marked``) stands in for the NER model. Exactly one of the two."""
     from ner_ar.relations.markup import document_from_markup
+
+    if (extractor is None) == (not gold_entities):
+        raise ValueError("pass an extractor, or gold_entities=True, not both")
 
     totals: dict[str, list[int]] = {t.value: [0, 0, 0] for t in RelationType}
     n = 0

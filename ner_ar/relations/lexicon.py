@@ -7,6 +7,7 @@ the definite/indefinite pair of the first word is derived (وزير <-> الوز
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
@@ -22,6 +23,29 @@ _PREP = "بلك"
 def key(text: str) -> str:
     """Cached :func:`normalize_key` (news vocabularies repeat, tokens are looked up many times)."""
     return normalize_key(text)
+
+
+def _is_punct_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "PS"
+
+
+@lru_cache(maxsize=200_000)
+def trailing_punct(text: str) -> int:
+    """Punctuation characters glued to the end of a word token (the tokenizer leaves ``".`` on
+    ``والدوحة".``): they belong to no name."""
+    n = 0
+    while n < len(text) - 1 and _is_punct_char(text[len(text) - 1 - n]):
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=200_000)
+def token_key(text: str) -> str:
+    """:func:`key` of a token without its trailing punctuation; '' for a blank token."""
+    if not text.strip():
+        return ""
+    n = trailing_punct(text)
+    return key(text[:len(text) - n] if n else text)
 
 
 @lru_cache(maxsize=200_000)

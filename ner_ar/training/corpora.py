@@ -65,11 +65,12 @@ def clean(sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def read_conll(path: str | Path, cleaned: bool = True) -> list[Sentence]:
+def read_conll(path: str | Path, cleaned: bool = True, coarse: bool = True) -> list[Sentence]:
     """Read ``token TAG`` lines (tag last, space or tab separated), blank line between sentences.
 
     With ``cleaned`` (the default) the sentences go through :func:`clean`; without it they are as
-    in the file, which the AQMAR split needs to reproduce Stanza's shuffle.
+    in the file, which the AQMAR split needs to reproduce Stanza's shuffle. With ``coarse=False``
+    tags are kept as written.
     """
     sentences: list[Sentence] = []
     current: Sentence = []
@@ -83,7 +84,8 @@ def read_conll(path: str | Path, cleaned: bool = True) -> list[Sentence]:
                 continue
             parts = line.split()
             if len(parts) >= 2:
-                current.append((" ".join(parts[:-1]), normalize_tag(parts[-1])))
+                tag = normalize_tag(parts[-1]) if coarse else parts[-1]
+                current.append((" ".join(parts[:-1]), tag))
     if current:
         sentences.append(current)
     return clean(sentences) if cleaned else sentences

@@ -23,6 +23,7 @@ from ner_ar.ner import MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
 from ner_ar.training import card, vectors
 from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
 from ner_ar.training.evaluate import evaluate_tagger, format_table
+from ner_ar.training.fane import read_wikifane
 from ner_ar.training.stanza_train import TaggerConfig, train_tagger
 
 log = logging.getLogger("ner_ar.training")
@@ -49,6 +50,8 @@ class TrainConfig:
     work: Path
     vectors: VectorConfig = field(default_factory=VectorConfig)
     tagger: TaggerConfig = field(default_factory=TaggerConfig)
+    vectors_root: Path | None = None  # where vectors are cached (default: work)
+    wikifane: bool = False
     max_train: int | None = None
     max_eval: int | None = None
     threads: int = 2
@@ -67,7 +70,7 @@ def tiny(config: TrainConfig) -> TrainConfig:
 
 def _vectors(config: TrainConfig, splits: Splits) -> tuple[Path, dict[str, Any]]:
     vc = config.vectors
-    vdir = config.work / f"vectors_d{vc.dim}_e{vc.epoch}_m{vc.min_count}_{'full' if vc.unlabeled else 'train'}"
+    vdir = (config.vectors_root or config.work) / f"vectors_d{vc.dim}_e{vc.epoch}_m{vc.min_count}_{'full' if vc.unlabeled else 'train'}"
     vdir.mkdir(parents=True, exist_ok=True)
     pretrain = vdir / f"pretrain_{vc.vocab}.pt"
     info: dict[str, Any] = {"dir": str(vdir)}
@@ -97,6 +100,8 @@ def run(config: TrainConfig) -> dict[str, Any]:
     config.work.mkdir(parents=True, exist_ok=True)
     splits = load_splits(config.data)
     train, dev = splits.train, splits.dev
+    if config.wikifane:
+        train = train + read_wikifane(config.data / "ner" / "fane" / "WikiFANE_Gold_2014_500K.txt")
     if config.max_train:
         train, dev = train[:config.max_train], dev[:max(20, config.max_train // 3)]
     write_stanza_json(train, config.work / "train.json")
@@ -112,7 +117,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
     t = time.time()
     save_dir = config.work / "stanza"
     model = train_tagger(config.work / "train.json", config.work / "dev.json", pretrain, save_dir,
-                         "ner.pt", config.tagger)
+                         "ner.pt", config.tagger, threads=config.threads)
     timings["tagger_s"] = round(time.time() - t, 1)
 
     config.out.mkdir(parents=True, exist_ok=True)
@@ -134,6 +139,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
         "model": config.out.name,
         "scores": results,
         "data": {"train_sentences": len(train), "dev_sentences": len(dev),
+                 "wikifane": config.wikifane,
                  "train_tokens": sum(len(s) for s in train)},
         "vectors": {**asdict(config.vectors), **vec_info},
         "tagger": asdict(config.tagger),
@@ -163,11 +169,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--dropout", type=float, default=None)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--vectors-root", type=Path, default=None,
+                   help="folder caching trained vectors (default: --work)")
+    p.add_argument("--wikifane", action="store_true",
+                   help="add WikiFANE (mapped to coarse types) to the training data")
     return p
 
 
 def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
     config = TrainConfig(data=args.data, out=args.out, work=args.work, threads=args.threads,
+                         vectors_root=args.vectors_root, wikifane=args.wikifane,
                          command="python -m ner_ar.training " + " ".join(argv))
     if args.tiny:
         tiny(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ class TaggerConfig:
 
 
 def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Path,
-                 save_name: str, config: TaggerConfig, log_file: Path | None = None) -> Path:
+                 save_name: str, config: TaggerConfig, log_file: Path | None = None,
+                 threads: int | None = None) -> Path:
     """Run Stanza's trainer in a subprocess (its argument parser and logging are global state)."""
     save_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -54,8 +56,11 @@ def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Pat
         "--save_name", save_name, "--scheme", "bioes", "--cpu", *config.args(),
     ]
     log.info("training: %s", " ".join(cmd))
+    env = dict(os.environ)
+    if threads:
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
     with open(log_file or save_dir / "train.log", "w", encoding="utf-8") as out:
-        subprocess.run(cmd, check=True, stdout=out, stderr=subprocess.STDOUT)
+        subprocess.run(cmd, check=True, stdout=out, stderr=subprocess.STDOUT, env=env)
     model = save_dir / save_name
     if not model.exists():
         raise RuntimeError(f"Stanza finished but wrote no model at {model}")

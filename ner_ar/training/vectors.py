@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ner_ar.text import tokenizer
+from ner_ar.text import tagger_form, tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +59,28 @@ def train_fasttext(corpus: Path, out_bin: Path, dim: int = 100, min_count: int =
 
 
 def export_vec(bin_path: Path, out_vec: Path, max_words: int) -> int:
-    """Write the ``max_words`` most frequent words of a fastText model as a ``.vec`` text file."""
+    """Write the ``max_words`` most frequent words of a fastText model as a ``.vec`` text file.
+
+    Words are stored under :func:`ner_ar.text.tagger_form`, the form the tagger looks up; spelling
+    variants that fold together keep the vector of the most frequent one.
+    """
     import fasttext
 
     model = fasttext.load_model(str(bin_path))
-    words = model.get_words()[:max_words]  # fastText keeps words sorted by frequency
+    seen: set[str] = set()
+    rows: list[str] = []
+    for w in model.get_words():  # fastText keeps words sorted by frequency
+        key = tagger_form(w)
+        if not key or key in seen or any(ch.isspace() for ch in key):
+            continue
+        seen.add(key)
+        rows.append(key + " " + " ".join(f"{x:.5f}" for x in model.get_word_vector(w)) + "\n")
+        if len(rows) == max_words:
+            break
     with open(out_vec, "w", encoding="utf-8") as fh:
-        fh.write(f"{len(words)} {model.get_dimension()}\n")
-        for w in words:
-            if not w or any(ch.isspace() for ch in w):
-                continue
-            vec = model.get_word_vector(w)
-            fh.write(w + " " + " ".join(f"{x:.5f}" for x in vec) + "\n")
-    return len(words)
+        fh.write(f"{len(rows)} {model.get_dimension()}\n")
+        fh.writelines(rows)
+    return len(rows)
 
 
 def vec_to_pretrain(vec_path: Path, pt_path: Path, max_vocab: int) -> Path:
