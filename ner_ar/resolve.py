@@ -9,6 +9,7 @@ the relation engine see, for every token, which entity (or nisba) it belongs to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc
 
@@ -23,6 +24,7 @@ _RETYPE = frozenset({"LOC", "ORG", "MISC"})
 _SPLIT_NISBA = frozenset({"GPE", "LOC", "FAC", "PER"})
 _LEADING_NOISE = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "PORTFOLIO", "PERSON_NOUN")
 _DESCRIPTORS = ("MEDIA", "PLACE_NOUN")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass
@@ -55,7 +57,7 @@ def _known(k: str, gaz: Gazetteer) -> bool:
 
 
 def _clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_words: set[str],
-                coordinated: bool) -> tuple[int, str]:
+                coordinated: bool, after_place: bool = False) -> tuple[int, str]:
     """Characters to cut off a name's first token, and the base key left.
 
     A name keeps its first letter when the whole word is known (gazetteer, another mention).
@@ -76,7 +78,11 @@ def _clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_wor
     for plen, base in variants:
         if plen and len(base) >= 3 and (base in doc_names or (len(base) >= 4 and base in doc_words)):
             return plen, base
-    if k[:1] in "وف" and len(k) > 3 and (k[1] in "وف" or coordinated):
+    # ف never coordinates names (فارس, فيصل): only و does.
+    if k[:1] in "وف" and len(k) > 3 and (k[1] in "وف" or (coordinated and k[0] == "و")):
+        return 1, k[1:]
+    # A place right after another place takes ب as "in" (جانت بإيليزي): cut it.
+    if after_place and label != "PER" and k[:1] == "ب" and len(k) > 4:
         return 1, k[1:]
     # Organisation names rarely start with ب/ل, prepositions before them often do (لرويترز).
     if label == "ORG" and k[:1] in "بل" and len(k) > 4 and k not in lexicons()["ORG_NOUN"]:
@@ -84,10 +90,16 @@ def _clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_wor
     return 0, k
 
 
+@cache
+def _nisba_first_words() -> frozenset[str]:
+    return frozenset(form.split()[0] for form in gazetteer().nisba)
+
+
 def resolve(doc: Doc) -> Resolution:
     """Resolve the raw entity spans of ``doc`` into one :class:`Entity` per referent."""
     gaz = gazetteer()
     lex = lexicons()
+    first_words = _nisba_first_words()
     toks = list(doc)
     text = doc.text
     keys = [token_key(t.text) for t in toks]
@@ -98,6 +110,8 @@ def resolve(doc: Doc) -> Resolution:
 
     def nisba_at(i: int) -> tuple[int, int, str] | None:
         """(end token, cut, iso2) of the longest nisba starting at token i."""
+        if not any(base in first_words for _, base in clitic_variants(keys[i])):
+            return None  # most tokens start no nisba: skip the n-gram lookups
         for n in range(min(3, len(toks) - i), 0, -1):
             if not all(keys[i:i + n]):
                 continue
@@ -115,6 +129,7 @@ def resolve(doc: Doc) -> Resolution:
         return None
 
     prev_end = -1
+    prev_label = ""
     for r in raws:
         while r.end > r.start and (_is_break(toks[r.end - 1].text) or toks[r.end - 1].is_punct):
             r.end -= 1
@@ -147,16 +162,20 @@ def resolve(doc: Doc) -> Resolution:
             r.end = r.start  # a title or descriptor alone names nobody
             continue
         coordinated = prev_end >= 0 and all(_is_break(t.text) for t in toks[prev_end:r.start])
+        after_place = coordinated and prev_label in _PLACE_LABELS
         prev_end = r.end
+        prev_label = r.label
         if r.end <= r.start:
             continue
-        r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words, coordinated)
+        r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words, coordinated,
+                                  after_place)
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]
         tail = trailing_punct(toks[r.end - 1].text)
         if tail:
             name_words[-1] = name_words[-1][:-tail]
-        if base.startswith("ال") and not key(name_words[0]).startswith("ال"):
+        elided_alef = base.startswith("ال") and not key(name_words[0]).startswith("ال")
+        if elided_alef:
             name_words[0] = "ا" + name_words[0]
         full_key = " ".join([base, *keys[r.start + 1:r.end]])
         r.place = gaz.places.get(full_key)
@@ -175,7 +194,11 @@ def resolve(doc: Doc) -> Resolution:
             r.label = "GPE"
         elif r.place is not None:
             r.place = None
-        r.name = " ".join(name_words)
+        # The name as written (ميليك –باغداساروف keeps its spacing), whitespace runs collapsed.
+        begin = toks[r.start].idx + r.cut
+        end = toks[r.end - 1].idx + len(toks[r.end - 1].text) - trailing_punct(toks[r.end - 1].text)
+        written = " ".join(text[begin:end].split())
+        r.name = "ا" + written if elided_alef else written
 
     # Nisbas outside person names; inside an ORG they overlap its name (part_of evidence).
     in_name = [False] * len(toks)

@@ -23,7 +23,7 @@ import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from ner_ar.relations.lexicon import in_class, tag_classes, token_key
+from ner_ar.relations.lexicon import in_class, key, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import tokenizer
 
@@ -74,6 +74,8 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
             first["LEMMA"] = _lemma(spec["lex"])
         elif "not_lex" in spec:
             first["LEMMA"] = _not_lemma(spec["not_lex"])
+        elif "lex_all" in spec:  # in every one of the classes (لوكالة: L_CLITIC and MEDIA)
+            first["LEMMA"] = {"REGEX": "^" + "".join(rf"(?=.*\|{c}\|)" for c in spec["lex_all"])}
         toks = [(first, False), ({"TAG": _tags(spec["ent"], "I-"), "OP": "*"}, False)]
         if op:  # an optional entity: its continuation is optional too
             toks[0][0]["OP"] = op
@@ -94,7 +96,11 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
             tok["IS_PUNCT"] = False
         return [(tok, False)]
     tok: dict[str, Any] = {}
-    if "lex" in spec:
+    if "lex" in spec and "not_lex" in spec:  # in a class, not in another (والسفير: CONJ)
+        yes = [spec["lex"]] if isinstance(spec["lex"], str) else spec["lex"]
+        no = [spec["not_lex"]] if isinstance(spec["not_lex"], str) else spec["not_lex"]
+        tok["LEMMA"] = {"REGEX": r"^(?!.*\|(" + "|".join(no) + r")\|).*\|(" + "|".join(yes) + r")\|"}
+    elif "lex" in spec:
         tok["LEMMA"] = _lemma(spec["lex"])
     if "words" in spec:
         tok["NORM"] = {"IN": [key(w) for w in spec["words"]]}
@@ -165,9 +171,10 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
     types = [e.type.value for e in res.entities]
     # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
     # or ب/في-like ب (بتونس, "in X" after a place).
-    clitic_of = {m.start: _CLITIC_CLASS[doc.text[m.start - 1]] for e in res.entities
+    text = doc.text  # Doc.text joins every token on each access: read it once
+    clitic_of = {m.start: _CLITIC_CLASS[text[m.start - 1]] for e in res.entities
                  for m in e.mentions if m.kind == "name" and m.start > 0
-                 and doc.text[m.start - 1] in _CLITIC_CLASS}
+                 and text[m.start - 1] in _CLITIC_CLASS}
     sent_ids: list[int] = []
     sent = -1
     for i, tok in enumerate(toks):
@@ -199,7 +206,7 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
     return sent_ids
 
 
-def _role_text(doc: Doc, idx: list[int]) -> tuple[int, str] | None:
+def _role_text(doc: Doc, text: str, idx: list[int]) -> tuple[int, str] | None:
     if not idx:
         return None
     first = doc[idx[0]]
@@ -211,7 +218,7 @@ def _role_text(doc: Doc, idx: list[int]) -> tuple[int, str] | None:
             break
     start = first.idx + cut
     last = doc[idx[-1]]
-    return start, doc.text[start:last.idx + len(last.text)]
+    return start, text[start:last.idx + len(last.text)]
 
 
 def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Relation]:
@@ -223,6 +230,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
     eng = engine()
     ents = resolution.entities
     sent_ids = _annotate(doc, resolution)
+    text = doc.text
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
     def add(rule: Rule, rtype: str, subj: int, obj: int, span: tuple[int, int], role: str | None) -> None:
@@ -245,7 +253,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         rel["conf"] = max(rel["conf"], rule.confidence)
         rel["spans"].append(span)
 
-    for match_id, start, end, align in eng.matcher(doc, with_alignments=True):
+    for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, resolution):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
             continue
@@ -280,7 +288,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
                 continue
             role = emit.get("fixed_role")
             if role is None and emit.get("role") in filled:
-                rt = _role_text(doc, filled[emit["role"]])
+                rt = _role_text(doc, text, filled[emit["role"]])
                 role = rt[1] if rt else None
             add(rule, emit["type"], subj, obj, span, role)
 
@@ -298,9 +306,36 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         relations.append(Relation(
             id=f"R{len(relations) + 1}", type=RelationType(rtype), subject=ents[subj].id,
             object=ents[obj].id, role=rel["role"] if rtype in ("employee_of", "posted_to") else None,
-            evidence=[Span(start=s, end=e, text=doc.text[s:e]) for s, e in kept],
+            evidence=[Span(start=s, end=e, text=text[s:e]) for s, e in kept],
             rule=rel["rule"], confidence=rel["conf"]))
     return relations
+
+
+def _matches(matcher: Matcher, doc: Doc, sent_ids: list[int], res: Resolution
+             ) -> list[tuple[int, int, int, list[int]]]:
+    """Matcher hits, doc-relative, over the runs of sentences that mention two arguments or
+    more (every rule links two of them within a sentence): most news sentences mention fewer,
+    and the Matcher's cost grows with the tokens it walks."""
+    mentions: dict[int, int] = {}
+    nat = res.token_nisba
+    for i, begins in enumerate(res.token_begin):
+        # A nisba inside an ORG name (البحرية الروسية) is an argument of its own.
+        nisba_start = nat[i] is not None and (i == 0 or nat[i - 1] != nat[i])
+        if begins or nisba_start:
+            mentions[sent_ids[i]] = mentions.get(sent_ids[i], 0) + 1 + (begins and nisba_start)
+    out: list[tuple[int, int, int, list[int]]] = []
+    i, n = 0, len(sent_ids)
+    while i < n:
+        if mentions.get(sent_ids[i], 0) < 2:
+            i += 1
+            continue
+        j = i
+        while j < n and mentions.get(sent_ids[j], 0) >= 2:
+            j += 1
+        for match_id, start, end, align in matcher(doc[i:j], with_alignments=True):
+            out.append((match_id, start + i, end + i, align))
+        i = j
+    return out
 
 
 def _gazetteer_located_in(rule: Rule, res: Resolution, add: Any) -> None:

@@ -117,7 +117,8 @@ def tag_classes(keys: Sequence[str]) -> list[set[str]]:
     """Lexicon classes of every token, for tokens given by their normalised keys ('' = a break).
 
     Every entry that matches at a position marks all its tokens; entries of different classes may
-    overlap (``لقاء`` is both a meeting and an interview noun)."""
+    overlap (``لقاء`` is both a meeting and an interview noun). A first token that needed a
+    conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition."""
     index, _ = _index()
     classes: list[set[str]] = [set() for _ in keys]
     n = len(keys)
@@ -130,4 +131,6 @@ def tag_classes(keys: Sequence[str]) -> list[set[str]]:
                 if j <= n and all(keys[i + 1 + m] == w for m, w in enumerate(rest)):
                     for t in range(i, j):
                         classes[t].add(cls)
+                    if _plen and k[0] in _CONJ:
+                        classes[i].add("CONJ")
     return classes

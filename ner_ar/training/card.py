@@ -79,6 +79,7 @@ Measured by the training command below (it evaluates the model it writes), or ag
   spaCy's blank Arabic tokenizer (as the library tokenises input) and lowercased (Stanza lowercases
   before lookup); the {vec['vocab']} most frequent words kept in `pretrain.pt`.
 - Tagger: {hp}.
+- Dev F1 by evaluation (step: F1): {", ".join(f"{st}: {_f(f1)}" for st, f1 in metrics.get("dev_curve", []))}.
 - Wall time on a 2-core CPU machine: {", ".join(f"{k} {v} s" for k, v in metrics['timings'].items())}.
 - Files: {size}.
 

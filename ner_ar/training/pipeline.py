@@ -24,7 +24,7 @@ from ner_ar.training import card, vectors
 from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
 from ner_ar.training.evaluate import evaluate_tagger, format_table
 from ner_ar.training.fane import read_wikifane
-from ner_ar.training.stanza_train import TaggerConfig, train_tagger
+from ner_ar.training.stanza_train import TaggerConfig, dev_curve, train_tagger
 
 log = logging.getLogger("ner_ar.training")
 
@@ -52,6 +52,7 @@ class TrainConfig:
     tagger: TaggerConfig = field(default_factory=TaggerConfig)
     vectors_root: Path | None = None  # where vectors are cached (default: work)
     wikifane: bool = False
+    time_limit_min: float | None = None
     max_train: int | None = None
     max_eval: int | None = None
     threads: int = 2
@@ -117,7 +118,8 @@ def run(config: TrainConfig) -> dict[str, Any]:
     t = time.time()
     save_dir = config.work / "stanza"
     model = train_tagger(config.work / "train.json", config.work / "dev.json", pretrain, save_dir,
-                         "ner.pt", config.tagger, threads=config.threads)
+                         "ner.pt", config.tagger, threads=config.threads,
+                         time_limit_s=config.time_limit_min * 60 if config.time_limit_min else None)
     timings["tagger_s"] = round(time.time() - t, 1)
 
     config.out.mkdir(parents=True, exist_ok=True)
@@ -143,6 +145,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
                  "train_tokens": sum(len(s) for s in train)},
         "vectors": {**asdict(config.vectors), **vec_info},
         "tagger": asdict(config.tagger),
+        "dev_curve": dev_curve(save_dir / "train.log"),
         "timings": timings,
         "command": config.command,
         "size_mb": {p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(config.out.glob("*.pt"))},
@@ -171,6 +174,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--vectors-root", type=Path, default=None,
                    help="folder caching trained vectors (default: --work)")
+    p.add_argument("--time-limit", type=float, default=None, metavar="MINUTES",
+                   help="stop tagger training after this long, keeping the best checkpoint")
     p.add_argument("--wikifane", action="store_true",
                    help="add WikiFANE (mapped to coarse types) to the training data")
     return p
@@ -179,6 +184,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
 def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
     config = TrainConfig(data=args.data, out=args.out, work=args.work, threads=args.threads,
                          vectors_root=args.vectors_root, wikifane=args.wikifane,
+                         time_limit_min=args.time_limit,
                          command="python -m ner_ar.training " + " ".join(argv))
     if args.tiny:
         tiny(config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -46,8 +47,12 @@ class TaggerConfig:
 
 def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Path,
                  save_name: str, config: TaggerConfig, log_file: Path | None = None,
-                 threads: int | None = None) -> Path:
-    """Run Stanza's trainer in a subprocess (its argument parser and logging are global state)."""
+                 threads: int | None = None, time_limit_s: float | None = None) -> Path:
+    """Run Stanza's trainer in a subprocess (its argument parser and logging are global state).
+
+    With ``time_limit_s`` training is stopped after that long; Stanza saves the best model on dev
+    at every evaluation, so that checkpoint is kept.
+    """
     save_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "train",
@@ -59,9 +64,28 @@ def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Pat
     env = dict(os.environ)
     if threads:
         env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
-    with open(log_file or save_dir / "train.log", "w", encoding="utf-8") as out:
-        subprocess.run(cmd, check=True, stdout=out, stderr=subprocess.STDOUT, env=env)
     model = save_dir / save_name
+    with open(log_file or save_dir / "train.log", "w", encoding="utf-8") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            code = proc.wait(timeout=time_limit_s)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            proc.wait()
+            log.warning("training stopped at its time limit (%.0f s); keeping the best checkpoint",
+                        time_limit_s)
+            code = 0
+    if code != 0:
+        raise RuntimeError(f"Stanza training failed (exit {code}); see {out.name}")
     if not model.exists():
         raise RuntimeError(f"Stanza finished but wrote no model at {model}")
     return model
+
+
+_DEV_LINE = re.compile(r"step (\d+): train_loss = [\d.]+, dev_score = ([\d.]+)")
+
+
+def dev_curve(log_file: Path) -> list[tuple[int, float]]:
+    """``(step, dev F1)`` at every evaluation Stanza logged."""
+    text = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else ""
+    return [(int(m.group(1)), round(float(m.group(2)), 4)) for m in _DEV_LINE.finditer(text)]
