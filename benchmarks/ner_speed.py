@@ -49,6 +49,19 @@ def main() -> None:
     docs = list(ex.pipe(texts, batch_size=32))
     t_all = time.perf_counter() - t0
 
+    # Resolution + relations alone, on documents whose entities are already set.
+    from ner_ar.relations import extract_relations
+    from ner_ar.resolve import resolve
+
+    sdocs = [ex._segment(text) for text in texts]
+    for sdoc in sdocs:
+        tags = ex.tagger.tag([[tagger_form(t.text) for t in s] for s in sdoc.user_data["ner_ar_sents"]])
+        ex._set_entities(sdoc, tags)
+    t0 = time.perf_counter()
+    for sdoc in sdocs:
+        extract_relations(sdoc, resolve(sdoc))
+    t_rel = time.perf_counter() - t0
+
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles {len(texts)}, sentences {len(sents)}, tokens {n_tokens}")
     print(f"import stanza+torch      {t_import:6.2f} s")
@@ -56,6 +69,7 @@ def main() -> None:
     print(f"NER only                 {n_tokens / t_ner:8.0f} tokens/s")
     print(f"end to end (pipe)        {n_tokens / t_all:8.0f} tokens/s")
     print(f"non-NER share of pipe    {max(0.0, 1 - t_ner / t_all):6.1%}")
+    print(f"resolve+relations        {1000 * t_rel / n_tokens:8.4f} ms/token = {t_rel / t_ner:6.1%} of NER time")
     print(f"entities {sum(len(d.entities) for d in docs)}, relations {sum(len(d.relations) for d in docs)}")
     print(f"peak RSS                 {rss_mb:6.0f} MB")
 

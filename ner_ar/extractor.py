@@ -87,30 +87,44 @@ class Extractor:
     # -- the stages ---------------------------------------------------------------------------
 
     def _run(self, items: list[tuple[str, str | None]], on_error: OnError = "raise") -> Iterator[Document]:
-        if not items:
+        segmented: list[tuple[Doc, str, str | None]] = []
+        for text, doc_id in items:
+            try:
+                segmented.append((self._segment(text), text, doc_id))
+            except Exception as exc:
+                self._fail(doc_id, exc, on_error)
+        if not segmented:
             return
-        docs = [self._segment(text) for text, _ in items]
-        sentences = [sent for d in docs for sent in d.user_data["ner_ar_sents"]]
+        sentences = [sent for sdoc, _, _ in segmented for sent in sdoc.user_data["ner_ar_sents"]]
         try:
             tags = self.tagger.tag([[tagger_form(t.text) for t in sent] for sent in sentences])
-        except Exception:
-            if len(items) == 1:
-                raise
+        except Exception as exc:
+            if len(segmented) == 1:
+                self._fail(segmented[0][2], exc, on_error)
+                return
             # One bad document must not sink the batch: retry each on its own.
-            for item in items:
-                try:
-                    yield from self._run([item], "raise")
-                except Exception as exc:
-                    if on_error == "raise":
-                        raise ExtractionError(item[1], f"{type(exc).__name__}: {exc}") from exc
-                    log.warning("skipping document %r: %s", item[1], exc)
+            for _, text, doc_id in segmented:
+                yield from self._run([(text, doc_id)], on_error)
             return
         pos = 0
-        for sdoc, (text, doc_id) in zip(docs, items, strict=True):
+        for sdoc, text, doc_id in segmented:
             n = len(sdoc.user_data["ner_ar_sents"])
-            self._set_entities(sdoc, tags[pos:pos + n])
-            pos += n
-            yield self._build(sdoc, text, doc_id)
+            try:
+                self._set_entities(sdoc, tags[pos:pos + n])
+                doc = self._build(sdoc, text, doc_id)
+            except Exception as exc:
+                self._fail(doc_id, exc, on_error)
+                continue
+            finally:
+                pos += n
+            yield doc
+
+    @staticmethod
+    def _fail(doc_id: str | None, exc: Exception, on_error: OnError) -> None:
+        """Raise a typed error naming the document, or log and skip it."""
+        if on_error == "raise":
+            raise ExtractionError(doc_id, f"{type(exc).__name__}: {exc}") from exc
+        log.warning("skipping document %r: %s: %s", doc_id, type(exc).__name__, exc)
 
     def _segment(self, text: str) -> Doc:
         """Tokenise and sentence-split; sentence starts are set on the spaCy Doc."""

@@ -6,7 +6,6 @@ import networkx as nx
 import pytest
 
 from ner_ar import Document, EntityType
-from ner_ar.extractor import ExtractionError  # noqa: F401  (public error type)
 from ner_ar.graph import read_graphml, to_networkx, write_graphml
 from ner_ar.text import normalize_key
 
@@ -102,3 +101,13 @@ def test_long_unpunctuated_line_is_processed(extractor) -> None:  # type: ignore
     doc = extractor.extract(text)
     assert len(doc.sentences) >= 21000 // 200
     assert all(text[m.start:m.end] == m.text for e in doc.entities for m in e.mentions)
+
+
+def test_undecodable_text_is_a_typed_error_and_skippable(extractor) -> None:  # type: ignore[no-untyped-def]
+    from ner_ar.extractor import ExtractionError
+
+    bad = "روسيا\ud800"  # a lone surrogate, as from a mis-decoded file
+    with pytest.raises(ExtractionError, match="'b'"):
+        list(extractor.pipe(["كوبا", bad], doc_ids=["a", "b"]))
+    docs = list(extractor.pipe(["كوبا", bad, "تونس"], doc_ids=["a", "b", "c"], on_error="skip"))
+    assert [d.id for d in docs] == ["a", "c"]
