@@ -1,6 +1,9 @@
 """Entity resolution within a document: clitic trimming with exact offsets, gazetteer typing and
 linking, coreference by name, and nisba adjectives as mentions of their country.
 
+The model's spans are first completed by :mod:`ner_ar.complete` (organisation gazetteer, state
+bodies with a nisba, dash-joined surnames, common words dropped).
+
 Input is the spaCy Doc whose ``ents`` hold the raw NER spans; output is a :class:`Resolution`
 whose ``entities`` are the public :class:`~ner_ar.schema.Entity` objects and whose token maps let
 the relation engine see, for every token, which entity (or nisba) it belongs to.
@@ -13,7 +16,8 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.gazetteer import Gazetteer, Place, gazetteer
+from ner_ar.complete import DASHES, complete_spans, org_match
+from ner_ar.gazetteer import Gazetteer, Organisation, Place, gazetteer
 from ner_ar.relations.lexicon import clitic_variants, key, lexicons, token_key, trailing_punct
 from ner_ar.schema import Entity, EntityType, Mention
 
@@ -35,6 +39,8 @@ class _Raw:
     cut: int = 0  # characters trimmed off the first token (clitics)
     name: str = ""
     place: Place | None = None
+    org: Organisation | None = None
+    clitic: tuple[int, str] | None = None  # (cut, base key) found with ``org``
 
 
 @dataclass
@@ -104,8 +110,9 @@ def resolve(doc: Doc) -> Resolution:
     text = doc.text
     keys = [token_key(t.text) for t in toks]
     doc_words = set(keys)
-    raws = [_Raw(e.label_, e.start, e.end) for e in doc.ents]
-    doc_names = {token_key(e.text) for e in doc.ents if len(e) == 1}
+    raws = [_Raw(s.label, s.start, s.end, org=s.org, clitic=s.clitic)
+            for s in complete_spans(doc, keys)]
+    doc_names = {keys[r.start] for r in raws if r.end - r.start == 1}
     nisba_spans: list[tuple[int, int, int, str]] = []  # (tok start, tok end, cut, iso2)
 
     def nisba_at(i: int) -> tuple[int, int, str] | None:
@@ -135,8 +142,14 @@ def resolve(doc: Doc) -> Resolution:
             r.end -= 1
         while r.end - r.start > 1 and toks[r.start].is_punct:
             r.start += 1
+        if r.org is None and r.end > r.start:
+            # The organisation gazetteer types and links a span the model found (الناتو as LOC).
+            known_org = org_match(keys, r.start, r.end)
+            if known_org is not None:
+                r.clitic, r.org = known_org[:2], known_org[2]
+                r.label = "ORG"
         # Leading titles and descriptors are context, not name: المتحدث باسم، وكالة، مدينة.
-        while r.end - r.start > 1:
+        while r.org is None and r.end - r.start > 1:
             i = r.start
             if r.label == "PER" and (in_lex(i, _LEADING_NOISE) is not None or nisba_at(i)):
                 found = nisba_at(i)
@@ -151,7 +164,7 @@ def resolve(doc: Doc) -> Resolution:
                 r.start += 1
             else:
                 break
-        found = nisba_at(r.start) if r.end > r.start else None
+        found = nisba_at(r.start) if r.end > r.start and r.org is None else None
         if found and found[0] == r.end and " ".join(keys[r.start:r.end]) not in gaz.places:
             # The model sometimes tags a bare nisba (الكوبيين): it is a mention of the country.
             nisba_spans.append((r.start, r.end, found[1], found[2]))
@@ -161,14 +174,20 @@ def resolve(doc: Doc) -> Resolution:
                                      or toks[r.start].is_punct):
             r.end = r.start  # a title or descriptor alone names nobody
             continue
-        coordinated = prev_end >= 0 and all(_is_break(t.text) for t in toks[prev_end:r.start])
+        # Names coordinated by و are of one kind (روسيا وكوبا); a person right after an
+        # organisation is not coordinated with it (لدى الأمم المتحدة وانغ غوانغيا).
+        coordinated = prev_end >= 0 and all(_is_break(t.text) for t in toks[prev_end:r.start]) \
+            and (r.label == "PER") == (prev_label == "PER")
         after_place = coordinated and prev_label in _PLACE_LABELS
         prev_end = r.end
         prev_label = r.label
         if r.end <= r.start:
             continue
-        r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words, coordinated,
-                                  after_place)
+        if r.clitic is not None:
+            r.cut, base = r.clitic
+        else:
+            r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words,
+                                      coordinated, after_place)
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]
         tail = trailing_punct(toks[r.end - 1].text)
@@ -178,8 +197,9 @@ def resolve(doc: Doc) -> Resolution:
         if elided_alef:
             name_words[0] = "ا" + name_words[0]
         full_key = " ".join([base, *keys[r.start + 1:r.end]])
-        r.place = gaz.places.get(full_key)
-        if r.place is None and r.label in _SPLIT_NISBA | _RETYPE and r.end - r.start > 1:
+        r.place = gaz.places.get(full_key) if r.org is None else None
+        if r.place is None and r.org is None and r.label in _SPLIT_NISBA | _RETYPE \
+                and r.end - r.start > 1:
             found = nisba_at(r.end - 1)
             if found and found[0] == r.end and r.label != "ORG":
                 nisba_spans.append((r.end - 1, r.end, found[1], found[2]))
@@ -206,7 +226,7 @@ def resolve(doc: Doc) -> Resolution:
     for r in raws:
         for i in range(r.start, r.end):
             in_name[i] = True
-            in_org[i] = r.label == "ORG"
+            in_org[i] = r.label == "ORG" and r.org is None  # not منظمة الدول الأمريكية
     i = 0
     while i < len(toks):
         if keys[i] and (not in_name[i] or in_org[i]):
@@ -235,8 +255,9 @@ def resolve(doc: Doc) -> Resolution:
             continue
         k = key(r.name)
         idx: int | None = None
-        if r.place is not None:
-            idx = by_kb.get(r.place.kb_id)
+        kb_id = r.place.kb_id if r.place is not None else r.org.kb_id if r.org is not None else None
+        if kb_id is not None:
+            idx = by_kb.get(kb_id)
         if idx is None and k in by_key and (ents[by_key[k]]["type"] == "PER") == (r.label == "PER"):
             idx = by_key[k]
         if idx is None and r.label == "PER":
@@ -246,7 +267,8 @@ def resolve(doc: Doc) -> Resolution:
                     continue
                 # A surname alone joins the full name met earlier; a full name joins a surname
                 # met alone before it.
-                if len(words) == 1 and any(len(n.split()) > 1 and n.split()[-1] == k for n in ent["keys"]):
+                if len(words) == 1 and any(len(n.split()) > 1 and n.split()[-1].lstrip(DASHES) == k
+                                           for n in ent["keys"]):
                     idx = j
                     break
                 if len(words) > 1 and ent["keys"] == {words[-1]}:
@@ -254,7 +276,8 @@ def resolve(doc: Doc) -> Resolution:
                     break
         if idx is None:
             idx = len(ents)
-            ents.append({"type": r.label, "names": [], "keys": set(), "mentions": [], "place": r.place})
+            ents.append({"type": r.label, "names": [], "keys": set(), "mentions": [], "place": r.place,
+                         "org": r.org})
         ent = ents[idx]
         ent["names"].append(r.name)
         ent["keys"].add(k)
@@ -263,6 +286,10 @@ def resolve(doc: Doc) -> Resolution:
             ent["place"] = r.place
             ent["type"] = "GPE" if ent["type"] != "PER" else "PER"
             by_kb[r.place.kb_id] = idx
+        elif r.org is not None:
+            ent["org"] = r.org
+            ent["type"] = "ORG"
+            by_kb[r.org.kb_id] = idx
         by_key[k] = idx
         for t in range(r.start, r.end):
             token_entity[t] = idx
@@ -276,7 +303,8 @@ def resolve(doc: Doc) -> Resolution:
         idx = by_kb.get(country.kb_id)
         if idx is None:
             idx = len(ents)
-            ents.append({"type": "GPE", "names": [], "keys": set(), "mentions": [], "place": country})
+            ents.append({"type": "GPE", "names": [], "keys": set(), "mentions": [], "place": country,
+                         "org": None})
             by_kb[country.kb_id] = idx
         ents[idx]["mentions"].append(mention(s, e, cut, "nisba"))
         for t in range(s, e):
@@ -294,9 +322,11 @@ def resolve(doc: Doc) -> Resolution:
         mentions = sorted({(m.start, m.end, m.kind): m for m in ent["mentions"]}.values(),
                           key=lambda m: (m.start, m.end))
         place: Place | None = ent["place"]
+        org: Organisation | None = ent["org"]
         name = max(ent["names"], key=lambda n: len(n.split()), default=place.name if place else "")
+        kb_id = place.kb_id if place else org.kb_id if org else None
         entities.append(Entity(id=f"E{new + 1}", type=EntityType(ent["type"]), name=name,
-                               mentions=mentions, kb_id=place.kb_id if place else None))
+                               mentions=mentions, kb_id=kb_id))
         if place is not None:
             places[new] = place
     remap = [None if v is None else new_index[v] for v in token_entity]

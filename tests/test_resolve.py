@@ -103,3 +103,102 @@ def test_name_keeps_its_spacing_and_drops_glued_punctuation() -> None:
     assert _by_name(ents, "سيرغي ميليك –باغداساروف")
     doha = _by_name(ents, "الدوحة")
     assert doha.mentions[0].text == "الدوحة" and doha.kb_id is not None
+
+
+# -- spans completed from data (ner_ar/complete.py) ----------------------------------------------
+
+def test_gazetteer_org_missed_by_the_model() -> None:
+    text, ents = _entities("ضغوط [الولايات المتحدة](LOC) وشركائها في الناتو على حكومة [نيكولاس مادورو](PER).")
+    nato = _by_name(ents, "الناتو")
+    assert nato.type.value == "ORG" and nato.kb_id == "wikidata:Q7184"
+    assert (nato.mentions[0].start, nato.mentions[0].text) == (text.index("الناتو"), "الناتو")
+
+
+def test_gazetteer_org_with_clitics_and_spellings_is_one_entity() -> None:
+    text, ents = _entities("دعا حلف شمال الأطلسي والأمم المتحدة إلى الهدوء. وقال متحدث للناتو إن.")
+    nato = _by_name(ents, "حلف شمال الأطلسي")
+    assert nato.kb_id == "wikidata:Q7184" and len(nato.mentions) == 2
+    un = _by_name(ents, "الأمم المتحدة")
+    assert un.type.value == "ORG" and un.mentions[0].start == text.index("والأمم") + 1
+
+
+def test_model_span_on_a_gazetteer_org_is_typed_and_linked() -> None:
+    _, ents = _entities("وقال [الأمم المتحدة](LOC) إن حلف [شمال الأطلسي](LOC) يجتمع.")
+    assert _by_name(ents, "الأمم المتحدة").type.value == "ORG"
+    assert _by_name(ents, "الأمم المتحدة").kb_id == "wikidata:Q1065"
+    assert _by_name(ents, "حلف شمال الأطلسي").kb_id == "wikidata:Q7184"  # the inner span gives way
+    assert not any(e.name == "شمال الأطلسي" for e in ents)
+
+
+def test_gazetteer_org_followed_by_a_qualifier_or_nisba_is_another_body() -> None:
+    _, ents = _entities("اجتمع مجلس الأمن القومي ثم مجلس الأمن الروسي أمس.")
+    assert not any(e.kb_id == "wikidata:Q37470" for e in ents)
+    assert _by_name(ents, "مجلس الأمن الروسي").type.value == "ORG"  # a state body instead
+
+
+def test_state_body_with_nisba_is_an_org() -> None:
+    text, ents = _entities("زار الجزيرة القائد العام للبحرية الروسية، [نيكولاي إيفمينوف](PER).")
+    navy = _by_name(ents, "البحرية الروسية")
+    assert navy.type.value == "ORG" and navy.kb_id is None
+    m = navy.mentions[0]
+    assert text[m.start:m.end] == m.text and m.start == text.index("للبحرية") + 1
+    doc = document_from_markup("زار الجزيرة القائد العام للبحرية الروسية، [نيكولاي إيفمينوف](PER).")
+    rels = {(r.type.value, doc.entity(r.subject).name, doc.entity(r.object).name, r.role)
+            for r in doc.relations}
+    assert rels == {("employee_of", "نيكولاي إيفمينوف", "البحرية الروسية", "القائد العام"),
+                    ("part_of", "البحرية الروسية", "روسيا", None)}
+
+
+def test_ministry_with_portfolio_and_nisba_is_an_org() -> None:
+    _, ents = _entities("وأعلنت وزارة الدفاع الأمريكية والجيش العراقي ذلك.")
+    assert _by_name(ents, "وزارة الدفاع الأمريكية").type.value == "ORG"
+    assert _by_name(ents, "الجيش العراقي").type.value == "ORG"
+
+
+def test_no_state_body_without_a_nisba_or_an_institution_noun() -> None:
+    for marked in ("والجيش نفسه مزود بمعدات عسكرية.",  # no nisba
+                   "وصلت سفن بحرية روسية إلى الميناء.",  # no article: naval ships, not the navy
+                   "وقعت الشركة الروسية عقدا مع الصحيفة الأمريكية.",  # not a state institution
+                   "أعلنت وزارة أمريكية ذلك."):  # a ministry without a portfolio
+        _, ents = _entities(marked)
+        assert not any(e.type.value == "ORG" for e in ents), (marked, [e.name for e in ents])
+
+
+def test_post_in_a_bare_portfolio_stays_with_the_country() -> None:
+    doc = document_from_markup("وقال المتحدث باسم الخارجية المصرية [أحمد أبو زيد](PER) إن الوفد وصل.")
+    assert not any(e.type.value == "ORG" for e in doc.entities)
+    assert [(r.type.value, doc.entity(r.object).name) for r in doc.relations] == [("employee_of", "مصر")]
+
+
+def test_dash_joined_surname_stays_in_the_person() -> None:
+    for marked in ("أفاد السفير [سيرغي ميليك](PER) [–باغداساروف](LOC)، بأن التعاون.",
+                   "أفاد السفير [سيرغي ميليك](PER) –[باغداساروف](LOC)، بأن التعاون.",
+                   "أفاد السفير [سيرغي ميليك](PER) –باغداساروف، بأن التعاون."):
+        text, ents = _entities(marked)
+        assert [(e.type.value, e.name) for e in ents] == [("PER", "سيرغي ميليك –باغداساروف")], marked
+        m = ents[0].mentions[0]
+        assert (m.start, m.end) == (text.index("سيرغي"), text.index("،"))
+
+
+def test_dash_with_spaces_or_a_line_break_separates_names() -> None:
+    for marked in ("وقال [أحمد](PER) - [محمود](PER) إن.", "وقال [أحمد](PER) – [محمود](PER) إن.",
+                   "مقال [أحمد](PER)\n–[محمود](PER) إن."):
+        _, ents = _entities(marked)
+        assert [e.name for e in ents] == ["أحمد", "محمود"], marked
+
+
+def test_common_word_alone_is_no_entity() -> None:
+    _, ents = _entities("[أفكارك](MISC) [وتعليقاتك](ORG)\nنشرت [الأهرام](ORG) الخبر.")
+    assert [e.name for e in ents] == ["الأهرام"]
+
+
+def test_model_span_on_part_of_a_national_body_is_not_linked() -> None:
+    _, ents = _entities("وقال [مجلس الأمن](ORG) القومي إن الوضع خطير.")
+    assert [(e.type.value, e.kb_id) for e in ents] == [("ORG", None)]
+
+
+def test_model_span_on_a_state_head_takes_its_nisba_in() -> None:
+    text, ents = _entities("وقصف [الجيش](ORG) السوري و[وزارة الدفاع](ORG) الروسية مواقع.")
+    army = _by_name(ents, "الجيش السوري")
+    assert army.type.value == "ORG" and army.mentions[0].text == "الجيش السوري"
+    assert _by_name(ents, "وزارة الدفاع الروسية").type.value == "ORG"

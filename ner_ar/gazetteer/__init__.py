@@ -1,4 +1,5 @@
-"""Offline gazetteer: countries (CLDR, ISO 3166), cities (geonames) and nisba adjectives.
+"""Offline gazetteer: countries (CLDR, ISO 3166), cities (geonames), nisba adjectives, and
+well-known international organisations (``organisations.tsv``, hand-written).
 
 Everything is keyed by :func:`ner_ar.text.normalize_key` and loaded once per process.
 Regenerate the data files with ``python -m ner_ar.gazetteer.build_data``.
@@ -71,3 +72,40 @@ def gazetteer() -> Gazetteer:
             nisba[normalize_key(f)] = iso
     max_words = max(len(k.split()) for k in [*places, *nisba])
     return Gazetteer(places, countries, nisba, frozenset(ambiguous), max_words)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An international organisation, alliance, bloc or agency from ``organisations.tsv``."""
+
+    kind: str  #: "alliance", "bloc", "un_agency", ...
+    name: str  #: canonical Arabic name
+    kb_id: str  #: "wikidata:Q7184" or "org:unicef"
+
+
+@dataclass(frozen=True)
+class OrgGazetteer:
+    names: dict[str, Organisation]  #: normalised name -> organisation
+    #: normalised first word -> [(the other words, organisation)], longest first
+    by_first: dict[str, list[tuple[tuple[str, ...], Organisation]]]
+
+
+@cache
+def organisations() -> OrgGazetteer:
+    """The organisation gazetteer, loaded from ``organisations.tsv`` on first use."""
+    names: dict[str, Organisation] = {}
+    for kb_id, kind, aliases in _rows("organisations.tsv"):
+        alias = aliases.split("|")
+        org = Organisation(kind, alias[0], kb_id)
+        for n in alias:
+            k = normalize_key(n)
+            if k in names and names[k] != org:
+                raise ValueError(f"organisations.tsv: {n!r} names two organisations")
+            names[k] = org
+    by_first: dict[str, list[tuple[tuple[str, ...], Organisation]]] = {}
+    for k, org in names.items():
+        words = k.split()
+        by_first.setdefault(words[0], []).append((tuple(words[1:]), org))
+    for lst in by_first.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return OrgGazetteer(names, by_first)

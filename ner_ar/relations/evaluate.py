@@ -33,18 +33,22 @@ def norm_name(name: str) -> str:
 
 @cache
 def _kb_names() -> dict[str, frozenset[str]]:
-    """kb_id -> every normalised gazetteer name of that place (بريطانيا and المملكة المتحدة)."""
-    from ner_ar.gazetteer import gazetteer
+    """kb_id -> every normalised gazetteer name of that place (بريطانيا and المملكة المتحدة) or
+    organisation (الناتو and حلف شمال الأطلسي)."""
+    from ner_ar.gazetteer import gazetteer, organisations
 
     out: dict[str, set[str]] = {}
     for k, place in gazetteer().places.items():
         out.setdefault(place.kb_id, set()).add(k)
+    for k, org in organisations().names.items():
+        out.setdefault(org.kb_id, set()).add(k)
     return {kb: frozenset(names) for kb, names in out.items()}
 
 
 def entity_names(entity: Entity) -> set[str]:
     """Every name the entity answers to: canonical name, mentions and, for a linked place, its
-    gazetteer names (a country given only by a nisba is named by any of them)."""
+    gazetteer names (a country given only by a nisba is named by any of them), and for a linked
+    organisation its gazetteer names."""
     names = {norm_name(entity.name), key(entity.name)}
     for m in entity.mentions:
         names.update({norm_name(m.text), key(m.text)})

@@ -1,0 +1,282 @@
+"""Completing the NER model's spans before resolution, from data files rather than the model.
+
+Each function has one job and works on token indices of the spaCy Doc and the tokens'
+normalised keys (:func:`~ner_ar.relations.lexicon.token_key`, '' for a blank token):
+
+- :func:`join_dash_surnames`: a compound surname glued to a dash (``سيرغي ميليك –باغداساروف``)
+  stays in the person's span;
+- :func:`drop_common_words`: a one-token MISC/ORG that is a common word (``أفكارك``) is dropped;
+- :func:`add_gazetteer_orgs`: names from ``gazetteer/data/organisations.tsv`` (``الناتو``,
+  ``والأمم المتحدة``) become ORG spans where the model missed them;
+- :func:`add_state_orgs`: a state body with the article and its state's nisba
+  (``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``) becomes an ORG span.
+
+:func:`complete_spans` runs them in that order; :func:`org_match` types and links a span the model
+found itself. Clitics are not cut here: :mod:`ner_ar.resolve` trims them with exact offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc
+
+from ner_ar.gazetteer import Organisation, gazetteer, organisations
+from ner_ar.relations.lexicon import clitic_variants, lexicons
+
+DASHES = "–—-ـ"
+_SUFFIXES = ("كما", "كم", "كن", "هما", "هم", "هن", "ها", "نا", "ك", "ه", "ي")
+_DROPPABLE = frozenset({"MISC", "ORG"})
+
+
+@dataclass
+class RawSpan:
+    """An entity span over tokens ``[start, end)``, from the model or from this module."""
+
+    label: str
+    start: int
+    end: int
+    org: Organisation | None = None  #: the organisation gazetteer's entry, when it names one
+    clitic: tuple[int, str] | None = None  #: (characters to cut, base key) found with ``org``
+
+
+def complete_spans(doc: Doc, keys: Sequence[str]) -> list[RawSpan]:
+    """The model's entity spans of ``doc``, completed; sorted, never overlapping."""
+    spans = [RawSpan(e.label_, e.start, e.end) for e in doc.ents]
+    spans = join_dash_surnames(doc, spans)
+    spans = drop_common_words(keys, spans)
+    spans = add_gazetteer_orgs(keys, spans)
+    spans = add_state_orgs(keys, spans)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _owners(n: int, spans: Sequence[RawSpan]) -> list[int]:
+    """Token index -> index in ``spans`` of the span covering it, or -1."""
+    owner = [-1] * n
+    for k, s in enumerate(spans):
+        for t in range(s.start, s.end):
+            owner[t] = k
+    return owner
+
+
+# -- dash-joined surnames ------------------------------------------------------------------------
+
+def _dash_word_end(doc: Doc, j: int) -> int | None:
+    """End token of a word glued to a dash that starts at token ``j`` (``–باغداساروف`` as one
+    token, or ``–`` then ``باغداساروف`` with nothing between), or None."""
+    if j >= len(doc):
+        return None
+    tok = doc[j]
+    if tok.text[0] not in DASHES:
+        return None
+    if len(tok.text) > 1:
+        return j + 1 if tok.text.lstrip(DASHES)[:1].isalpha() else None
+    if not tok.whitespace_ and j + 1 < len(doc) and doc[j + 1].text[0].isalpha():
+        return j + 2
+    return None
+
+
+def join_dash_surnames(doc: Doc, spans: list[RawSpan]) -> list[RawSpan]:
+    """A PER span followed (only spaces between, no line break) by a word glued to a dash takes
+    that word in: ``سيرغي ميليك –باغداساروف``. A dash with spaces on both sides separates."""
+    out: list[RawSpan] = []
+    k = 0
+    while k < len(spans):
+        s = spans[k]
+        k += 1
+        j = s.end
+        if s.label == "PER" and "\n" not in doc[s.end - 1].whitespace_:
+            while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+                j += 1
+            end = _dash_word_end(doc, j)
+            if end is not None:
+                s.end = end
+                # A span the model started on the glued word is part of the name.
+                while k < len(spans) and spans[k].start < s.end:
+                    nxt = spans[k]
+                    if nxt.end <= s.end or nxt.label == "PER":
+                        s.end = max(s.end, nxt.end)
+                        k += 1
+                    else:
+                        nxt.start = s.end
+                        break
+        out.append(s)
+    return out
+
+
+# -- common words --------------------------------------------------------------------------------
+
+def _stems(k: str) -> list[str]:
+    """The word, and the word less one possessive suffix (افكارك -> افكار)."""
+    return [k] + [k[:-len(s)] for s in _SUFFIXES if k.endswith(s) and len(k) - len(s) >= 3]
+
+
+def drop_common_words(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """Drop one-token MISC/ORG spans whose word is in the COMMON_WORD lexicon."""
+    common = lexicons()["COMMON_WORD"]
+
+    def common_word(k: str) -> bool:
+        return any(stem in common for _, base in clitic_variants(k) for stem in _stems(base))
+
+    return [s for s in spans if not (s.label in _DROPPABLE and s.end - s.start == 1
+                                     and keys[s.start] and common_word(keys[s.start]))]
+
+
+# -- the organisation gazetteer ------------------------------------------------------------------
+
+def _another_body(keys: Sequence[str], end: int) -> bool:
+    """A gazetteer name ending before token ``end`` names another, national body when a nisba or
+    a qualifier follows: مجلس الأمن القومي، مجلس الأمن الروسي."""
+    return end < len(keys) and (keys[end] in lexicons()["ORG_QUALIFIER"]
+                                or _nisba_end(keys, end) is not None)
+
+
+def org_match(keys: Sequence[str], start: int, end: int) -> tuple[int, str, Organisation] | None:
+    """(characters to cut, base key, organisation) if tokens ``[start, end)`` name exactly one
+    organisation of the gazetteer, the first word with or without its proclitics."""
+    names = organisations().names
+    if _another_body(keys, end):
+        return None
+    rest = keys[start + 1:end]
+    for plen, base in clitic_variants(keys[start]):
+        org = names.get(" ".join([base, *rest]) if rest else base)
+        if org is not None:
+            return plen, base, org
+    return None
+
+
+def _org_at(keys: Sequence[str], i: int) -> tuple[int, int, str, Organisation] | None:
+    """(end token, cut, base key, organisation) of the longest gazetteer name at token ``i``."""
+    by_first = organisations().by_first
+    best: tuple[int, int, str, Organisation] | None = None
+    for plen, base in clitic_variants(keys[i]):
+        for rest, org in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                if best is None or j > best[0]:
+                    best = (j, plen, base, org)
+                break  # longest first
+    return best
+
+
+def _nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
+    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
+    gaz = gazetteer()
+    for n in range(min(3, len(keys) - i), 0, -1):
+        words = keys[i:i + n]
+        if all(words):
+            iso = gaz.nisba.get(" ".join(words))
+            if iso:
+                return i + n, iso
+    return None
+
+
+def add_gazetteer_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """ORG spans for gazetteer names outside the model's spans. A name followed by a nisba or a
+    qualifier (مجلس الأمن القومي، مجلس الأمن الروسي) is another body and is skipped; the model's
+    spans strictly inside a name (حلف [شمال الأطلسي]) give way to it."""
+    owner = _owners(len(keys), spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < len(keys):
+        found = _org_at(keys, i) if keys[i] else None
+        if found is None:
+            i += 1
+            continue
+        end, cut, base, org = found
+        inside = {owner[t] for t in range(i, end)} - {-1}
+        crossing = any(spans[k].start < i or spans[k].end > end for k in inside)
+        exact = any(spans[k].start == i and spans[k].end == end for k in inside)
+        if crossing or exact or _another_body(keys, end):
+            i += 1
+            continue
+        drop |= inside
+        added.append(RawSpan("ORG", i, end, org=org, clitic=(cut, base)))
+        i = end
+    return [s for k, s in enumerate(spans) if k not in drop] + added
+
+
+# -- state institutions with a nisba -------------------------------------------------------------
+
+@cache
+def _state_heads() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+    """First word -> [(other words, needs a portfolio)], longest first, for STATE_INSTITUTION
+    and MINISTRY entries."""
+    lex = lexicons()
+    heads: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for cls, portfolio in (("STATE_INSTITUTION", False), ("MINISTRY", True)):
+        for entry in lex[cls]:
+            words = entry.split()
+            heads.setdefault(words[0], []).append((tuple(words[1:]), portfolio))
+    for lst in heads.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return heads
+
+
+def _lex_end(keys: Sequence[str], j: int, entries: frozenset[str]) -> int | None:
+    """End of the longest lexicon entry (up to 3 words) starting at token ``j``."""
+    for n in range(min(3, len(keys) - j), 0, -1):
+        if all(keys[j:j + n]) and " ".join(keys[j:j + n]) in entries:
+            return j + n
+    return None
+
+
+def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
+    """(nisba start, end) of a state body at token ``i``: head (+ portfolio) + nisba, with the
+    article somewhere before the nisba and on the nisba itself (البحرية الروسية, not بحرية روسية)."""
+    heads = _state_heads()
+    portfolio = lexicons()["PORTFOLIO"]
+    for _plen, base in clitic_variants(keys[i]):
+        for rest, needs_portfolio in heads.get(base, ()):
+            j = i + 1 + len(rest)
+            if j > len(keys) or tuple(keys[i + 1:j]) != rest:
+                continue
+            words = [base, *rest]
+            if needs_portfolio:
+                n_port = 0
+                while n_port < 3 and (nxt := _lex_end(keys, j, portfolio)) is not None:
+                    words += keys[j:nxt]
+                    j = nxt
+                    n_port += 1
+                if not n_port:
+                    continue
+            if not any(w.startswith("ال") for w in words) or not keys[j:j + 1] \
+                    or not keys[j].startswith("ال"):
+                continue
+            found = _nisba_end(keys, j)
+            if found and found[1] not in gazetteer().ambiguous_nisba:
+                return j, found[0]
+    return None
+
+
+def add_state_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """ORG spans for state bodies with their nisba outside the model's spans: ``الجيش العراقي``,
+    ``للبحرية الروسية``, ``وزارة الخارجية الأمريكية``. A span the model put on the nisba alone
+    joins the body's, and so does one it put on the head alone (``[الجيش] السوري``)."""
+    first = _state_heads()
+    owner = _owners(len(keys), spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < len(keys):
+        head_span = spans[owner[i]] if owner[i] != -1 else None
+        if not keys[i] or (head_span is not None and (head_span.start != i or head_span.label == "PER")) \
+                or not any(base in first for _, base in clitic_variants(keys[i])):
+            i += 1
+            continue
+        found = _state_org_at(keys, i)
+        if found is None:
+            i += 1
+            continue
+        nisba, end = found
+        inside = {owner[t] for t in range(i, end)} - {-1}
+        if any((spans[k].start, spans[k].end) not in ((nisba, end), (i, nisba)) for k in inside):
+            i += 1
+            continue
+        drop |= inside
+        added.append(RawSpan("ORG", i, end))
+        i = end
+    return [s for k, s in enumerate(spans) if k not in drop] + added
