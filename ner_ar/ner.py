@@ -177,10 +177,15 @@ class Tagger:
         """BIOES tags for each token of each sentence (same shape as the input)."""
         from stanza.models.common.doc import Document as StanzaDocument
 
-        if not sentences:
-            return []
+        tags: list[list[str]] = [[] for _ in sentences]
+        # Stanza cannot process an empty sentence: tag the others, leave those empty.
+        todo = [i for i, sent in enumerate(sentences) if len(sent)]
+        if not todo:
+            return tags
         # Build the Stanza Document directly: tokens are ours, offsets are kept by the caller.
-        doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sent)]
-                              for sent in sentences])
+        doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sentences[j])]
+                              for j in todo])
         self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
-        return [[tok.ner or "O" for tok in sent.tokens] for sent in doc.sentences]
+        for j, sent in zip(todo, doc.sentences, strict=True):
+            tags[j] = [tok.ner or "O" for tok in sent.tokens]
+        return tags
