@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ner_ar.relations import extract_relations
 from ner_ar.relations.evaluate import relation_matches
 from ner_ar.relations.markup import doc_from_markup, document_from_markup
 from ner_ar.resolve import resolve
@@ -202,3 +203,11 @@ def test_model_span_on_a_state_head_takes_its_nisba_in() -> None:
     army = _by_name(ents, "الجيش السوري")
     assert army.type.value == "ORG" and army.mentions[0].text == "الجيش السوري"
     assert _by_name(ents, "وزارة الدفاع الروسية").type.value == "ORG"
+
+
+def test_news_agency_from_the_gazetteer_gets_its_statement() -> None:
+    sdoc = doc_from_markup("وقال [كونتي](PER) لوكالة الأنباء الألمانية إن الاختبار قريب.")
+    res = resolve(sdoc)
+    agency = next(e for e in res.entities if e.kb_id == "org:dpa")
+    assert agency.type.value == "ORG" and agency.mentions[0].text == "وكالة الأنباء الألمانية"
+    assert [r.type.value for r in extract_relations(sdoc, res)] == ["statement_to"]
