@@ -47,11 +47,6 @@ def tokenize(text: str) -> list[Token]:
     return [t for t in tokenizer()(text) if not t.is_space]
 
 
-def tokenize_words(text: str) -> list[str]:
-    """Token strings only (used to prepare text for word vectors)."""
-    return [t.text for t in tokenizer()(text) if not t.is_space]
-
-
 def tagger_form(token: str) -> str:
     """The form of a token shown to the tagger: Persian/Urdu letter variants, hamzated alefs,
     tatweel and diacritics folded away, at training and inference alike. Token-level only, so offsets (kept by the
