@@ -1,8 +1,9 @@
 """The NER stage: find the model, check its files, build Stanza offline, tag tokenised sentences.
 
 A model directory holds ``ner.pt`` (the Stanza tagger), ``pretrain.pt`` (its word vectors),
-``resources.json`` (the minimal index Stanza reads when nothing may be downloaded) and
-``MODEL_CARD.md``/``metrics.json``. Stanza tags whole tokens; clitic trimming happens later, in
+optionally ``forward_charlm.pt``/``backward_charlm.pt`` (character language models, for a tagger
+trained with them), ``resources.json`` (the minimal index Stanza reads when nothing may be
+downloaded) and ``MODEL_CARD.md``/``metrics.json``. Stanza tags whole tokens; clitic trimming happens later, in
 ``ner_ar.resolve``.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ ENV_MODEL_DIR = "NER_AR_MODEL_DIR"
 MODEL_FILE = "ner.pt"
 PRETRAIN_FILE = "pretrain.pt"
 RESOURCES_FILE = "resources.json"
+CHARLM_FILES = ("forward_charlm.pt", "backward_charlm.pt")
 # What Stanza needs to build an offline Arabic pipeline out of our two files and nothing else.
 # The "ner_ar" entry (ignored by Stanza) records the file sizes the model was shipped with: a
 # pretrain swapped for another one of the same shape would load silently and tag garbage.
@@ -48,6 +51,8 @@ class ModelFiles:
     model: Path
     pretrain: Path
     resources: Path
+    charlm: tuple[Path, Path] | None = None
+    """Forward and backward character LMs, when the tagger was trained with them."""
 
     @property
     def name(self) -> str:
@@ -63,31 +68,46 @@ class ModelFiles:
     def check(cls, directory: Path) -> ModelFiles:
         if not directory.is_dir():
             raise ModelFileMissing(f"NER model directory not found: {directory}")
+        index = _read_index(directory / RESOURCES_FILE)
+        expected = index.get("ner_ar", {}).get("sizes", {})
+        charlm_paths = (directory / CHARLM_FILES[0], directory / CHARLM_FILES[1])
+        # A model shipped with character LMs lists them in its index; one found beside an older
+        # model is used too (the tagger reads them only if it was trained with them).
+        uses_charlm = any(name in expected or (directory / name).exists() for name in CHARLM_FILES)
         files = cls(directory, directory / MODEL_FILE, directory / PRETRAIN_FILE,
-                    directory / RESOURCES_FILE)
+                    directory / RESOURCES_FILE,
+                    charlm_paths if uses_charlm else None)
         # A missing pretrain would load silently and tag garbage; a missing resources.json
         # surfaces in Stanza as KeyError: 'ar'. Check them all up front.
-        for path in (files.model, files.pretrain, files.resources):
+        for path in files.torch_files:
             if not path.is_file():
                 raise ModelFileMissing(f"NER model file missing: {path}")
             if path.stat().st_size == 0:
                 raise ModelError(f"NER model file is empty: {path}")
-        for path in (files.model, files.pretrain):
             if not _is_torch_file(path):
                 raise ModelError(f"not a PyTorch model file: {path}")
-        try:
-            index = json.loads(files.resources.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise ModelError(f"invalid JSON in {files.resources}: {exc}") from None
-        if not isinstance(index, dict) or "ar" not in index:
-            raise ModelError(f"{files.resources} has no 'ar' entry; rewrite it with "
-                             "ner_ar.ner.write_resources_json")
-        expected = index.get("ner_ar", {}).get("sizes", {})
-        for path in (files.model, files.pretrain):
+        for path in files.torch_files:
             if path.name in expected and expected[path.name] != path.stat().st_size:
                 raise ModelError(f"{path} is not the file this model was trained with "
                                  f"({path.stat().st_size} bytes, expected {expected[path.name]})")
         return files
+
+    @property
+    def torch_files(self) -> tuple[Path, ...]:
+        return (self.model, self.pretrain, *(self.charlm or ()))
+
+
+def _read_index(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ModelFileMissing(f"NER model file missing: {path}")
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ModelError(f"invalid JSON in {path}: {exc}") from None
+    if not isinstance(index, dict) or "ar" not in index:
+        raise ModelError(f"{path} has no 'ar' entry; rewrite it with "
+                         "ner_ar.ner.write_resources_json")
+    return index
 
 
 # torch.save writes a zip archive, or (Stanza's choice) the legacy pickle starting with this magic.
@@ -109,8 +129,8 @@ def default_model_dir() -> Path:
 
 def write_resources_json(directory: Path) -> Path:
     """Write the minimal index Stanza needs, with the sizes of the model's files."""
-    sizes = {name: (directory / name).stat().st_size for name in (MODEL_FILE, PRETRAIN_FILE)
-             if (directory / name).is_file()}
+    sizes = {name: (directory / name).stat().st_size
+             for name in (MODEL_FILE, PRETRAIN_FILE, *CHARLM_FILES) if (directory / name).is_file()}
     path = directory / RESOURCES_FILE
     path.write_text(json.dumps({**MINIMAL_RESOURCES, "ner_ar": {"sizes": sizes}}, indent=1),
                     encoding="utf-8")
@@ -154,6 +174,10 @@ class Tagger:
 
         if threads:
             torch.set_num_threads(threads)
+        charlm = {}
+        if self.files.charlm:
+            charlm = {"ner_forward_charlm_path": str(self.files.charlm[0]),
+                      "ner_backward_charlm_path": str(self.files.charlm[1])}
         try:
             # Stanza logs its load table at INFO to stdout: keep the library quiet.
             with contextlib.redirect_stdout(io.StringIO()):
@@ -161,7 +185,7 @@ class Tagger:
                     lang="ar", dir=str(self.files.directory), processors="tokenize,ner",
                     tokenize_pretokenized=True, download_method=None, use_gpu=False,
                     ner_model_path=str(self.files.model), ner_pretrain_path=str(self.files.pretrain),
-                    ner_batch_size=self.batch_size, logging_level="WARN",
+                    ner_batch_size=self.batch_size, logging_level="WARN", **charlm,
                 )
         except Exception as exc:  # torch/stanza errors are opaque to users
             raise ModelError(f"could not load the NER model in {self.files.directory}: "

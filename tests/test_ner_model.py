@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ner_ar.ner import (
+    CHARLM_FILES,
     MODEL_FILE,
     PRETRAIN_FILE,
     RESOURCES_FILE,
@@ -58,6 +59,18 @@ def test_missing_file_is_named(model_copy: Path, tmp_path: Path, missing: str) -
     shutil.copytree(model_copy, broken)
     (broken / missing).unlink()
     with pytest.raises(ModelFileMissing, match=missing):
+        Tagger(broken)
+
+
+def test_listed_character_lm_must_be_present(model_copy: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "nocharlm"
+    shutil.copytree(model_copy, broken)
+    for name in CHARLM_FILES:
+        (broken / name).unlink(missing_ok=True)
+    index = json.loads((broken / RESOURCES_FILE).read_text(encoding="utf-8"))
+    index["ner_ar"]["sizes"][CHARLM_FILES[1]] = 1234
+    (broken / RESOURCES_FILE).write_text(json.dumps(index), encoding="utf-8")
+    with pytest.raises(ModelFileMissing, match=CHARLM_FILES[0]):
         Tagger(broken)
 
 

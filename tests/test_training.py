@@ -7,14 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ner_ar.ner import ModelFiles
+from ner_ar.ner import ModelFiles, Tagger
 from ner_ar.training.corpora import aqmar_split, load_splits, normalize_tag, read_conll
 
 
 def test_tiny_training_writes_a_loadable_model(tmp_path: Path, shared_data: Path) -> None:
     out = tmp_path / "tiny_model"
     cmd = [sys.executable, "-m", "ner_ar.training", "--tiny", "--data", str(shared_data),
-           "--out", str(out), "--work", str(tmp_path / "work"), "--threads", "1"]
+           "--out", str(out), "--work", str(tmp_path / "work"), "--threads", "1",
+           "--charlm", "0.3"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     files = ModelFiles.locate(out)
@@ -25,6 +26,13 @@ def test_tiny_training_writes_a_loadable_model(tmp_path: Path, shared_data: Path
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "ANERcorp" in card and "CC BY-SA" in card and metrics["command"] in card
     assert files.pretrain.stat().st_size > 0
+    # Trained with character LMs: they ship beside the tagger and are listed in its index.
+    assert files.charlm is not None and all(p.stat().st_size > 0 for p in files.charlm)
+    sizes = json.loads(files.resources.read_text(encoding="utf-8"))["ner_ar"]["sizes"]
+    assert set(sizes) == {p.name for p in files.torch_files}
+    assert metrics["charlm"]["hidden_dim"] == 16
+    tags = Tagger(out, threads=1).tag([["زار", "بوتين", "القاهرة", "."]])
+    assert len(tags[0]) == 4
 
 
 def test_splits_follow_the_recipe(shared_data: Path) -> None:

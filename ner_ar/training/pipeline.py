@@ -19,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ner_ar.ner import MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
+from ner_ar.ner import CHARLM_FILES, MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
 from ner_ar.training import card, vectors
+from ner_ar.training.charlm import CharLMConfig, prepare_charlm_text, train_charlms
 from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
 from ner_ar.training.evaluate import evaluate_tagger, format_table
 from ner_ar.training.fane import read_wikifane
@@ -53,6 +54,8 @@ class TrainConfig:
     vectors_root: Path | None = None  # where vectors are cached (default: work)
     wikifane: bool = False
     time_limit_min: float | None = None
+    charlm_min: float | None = None  # None: no character LM
+    charlm: CharLMConfig = field(default_factory=CharLMConfig)
     max_train: int | None = None
     max_eval: int | None = None
     threads: int = 2
@@ -65,6 +68,8 @@ def tiny(config: TrainConfig) -> TrainConfig:
                                  bucket=20_000)
     config.tagger = TaggerConfig(max_steps=30, eval_interval=15, hidden_dim=32, char_hidden_dim=16,
                                  batch_size=16)
+    config.charlm = CharLMConfig(hidden_dim=16, emb_dim=8, batch_size=8, bptt=40, eval_steps=10,
+                                 cutoff=1, max_chars=30_000, dev_chars=3_000)
     config.max_train, config.max_eval = 300, 60
     return config
 
@@ -96,6 +101,20 @@ def _vectors(config: TrainConfig, splits: Splits) -> tuple[Path, dict[str, Any]]
     return pretrain, info
 
 
+def _charlm(config: TrainConfig, pretrain: Path) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Both character LMs, trained on the vectors' corpus (cached beside it, reused if there)."""
+    cc = config.charlm
+    cdir = pretrain.parent / f"charlm_h{cc.hidden_dim}_e{cc.emb_dim}"
+    models = {d: cdir / "models" / f"{d}_charlm.pt" for d in ("forward", "backward")}
+    info: dict[str, Any] = {"dir": str(cdir), **asdict(cc)}
+    if all(p.exists() for p in models.values()):
+        log.info("reusing character LMs in %s", cdir)
+        return models, info
+    train_dir, dev = prepare_charlm_text(pretrain.parent / "corpus.txt", cdir, cc)
+    assert config.charlm_min is not None
+    return train_charlms(train_dir, dev, cdir / "models", cc, config.charlm_min * 60), info
+
+
 def run(config: TrainConfig) -> dict[str, Any]:
     t0 = time.time()
     config.work.mkdir(parents=True, exist_ok=True)
@@ -115,16 +134,29 @@ def run(config: TrainConfig) -> dict[str, Any]:
     pretrain, vec_info = _vectors(config, splits)
     timings["vectors_s"] = round(time.time() - t, 1)
 
+    charlm: dict[str, Path] | None = None
+    charlm_info: dict[str, Any] | None = None
+    if config.charlm_min is not None:
+        t = time.time()
+        charlm, charlm_info = _charlm(config, pretrain)
+        timings["charlm_s"] = round(time.time() - t, 1)
+
     t = time.time()
     save_dir = config.work / "stanza"
     model = train_tagger(config.work / "train.json", config.work / "dev.json", pretrain, save_dir,
                          "ner.pt", config.tagger, threads=config.threads,
-                         time_limit_s=config.time_limit_min * 60 if config.time_limit_min else None)
+                         time_limit_s=config.time_limit_min * 60 if config.time_limit_min else None,
+                         charlm=charlm)
     timings["tagger_s"] = round(time.time() - t, 1)
 
     config.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(model, config.out / MODEL_FILE)
     shutil.copyfile(pretrain, config.out / PRETRAIN_FILE)
+    for name in CHARLM_FILES:
+        (config.out / name).unlink(missing_ok=True)
+    if charlm:
+        for direction, name in zip(("forward", "backward"), CHARLM_FILES, strict=True):
+            shutil.copyfile(charlm[direction], config.out / name)
     write_resources_json(config.out)
 
     t = time.time()
@@ -144,6 +176,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
                  "wikifane": config.wikifane,
                  "train_tokens": sum(len(s) for s in train)},
         "vectors": {**asdict(config.vectors), **vec_info},
+        "charlm": charlm_info,
         "tagger": asdict(config.tagger),
         "dev_curve": dev_curve(save_dir / "train.log"),
         "timings": timings,
@@ -178,13 +211,16 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                    help="stop tagger training after this long, keeping the best checkpoint")
     p.add_argument("--wikifane", action="store_true",
                    help="add WikiFANE (mapped to coarse types) to the training data")
+    p.add_argument("--charlm", type=float, default=None, metavar="MINUTES",
+                   help="train forward and backward character LMs for this long (side by side) "
+                        "and feed them to the tagger; reused if already cached")
     return p
 
 
 def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
     config = TrainConfig(data=args.data, out=args.out, work=args.work, threads=args.threads,
                          vectors_root=args.vectors_root, wikifane=args.wikifane,
-                         time_limit_min=args.time_limit,
+                         time_limit_min=args.time_limit, charlm_min=args.charlm,
                          command="python -m ner_ar.training " + " ".join(argv))
     if args.tiny:
         tiny(config)

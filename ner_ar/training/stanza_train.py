@@ -47,8 +47,12 @@ class TaggerConfig:
 
 def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Path,
                  save_name: str, config: TaggerConfig, log_file: Path | None = None,
-                 threads: int | None = None, time_limit_s: float | None = None) -> Path:
+                 threads: int | None = None, time_limit_s: float | None = None,
+                 charlm: dict[str, Path] | None = None) -> Path:
     """Run Stanza's trainer in a subprocess (its argument parser and logging are global state).
+
+    ``charlm`` maps ``forward``/``backward`` to character LM files the tagger reads its
+    contextual character features from.
 
     With ``time_limit_s`` training is stopped after that long; Stanza saves the best model on dev
     at every evaluation, so that checkpoint is kept.
@@ -60,6 +64,10 @@ def train_tagger(train_json: Path, dev_json: Path, pretrain: Path, save_dir: Pat
         "--wordvec_pretrain_file", str(pretrain), "--save_dir", str(save_dir),
         "--save_name", save_name, "--scheme", "bioes", "--cpu", *config.args(),
     ]
+    if charlm:
+        cmd += ["--charlm", "--charlm_shorthand", "ar_nerar",
+                "--charlm_forward_file", str(charlm["forward"]),
+                "--charlm_backward_file", str(charlm["backward"])]
     log.info("training: %s", " ".join(cmd))
     env = dict(os.environ)
     if threads:
