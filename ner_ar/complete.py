@@ -6,10 +6,17 @@ normalised keys (:func:`~ner_ar.relations.lexicon.token_key`, '' for a blank tok
 - :func:`join_dash_surnames`: a compound surname glued to a dash (``سيرغي ميليك –باغداساروف``)
   stays in the person's span;
 - :func:`drop_common_words`: a one-token MISC/ORG that is a common word (``أفكارك``) is dropped;
+- :func:`split_at_part_of`: a span the model ran across ``التابع ل`` (``مجلس الأمن التابع للأمم
+  المتحدة``) becomes the two organisations it names;
 - :func:`add_gazetteer_orgs`: names from ``gazetteer/data/organisations.tsv`` (``الناتو``,
   ``والأمم المتحدة``) become ORG spans where the model missed them;
 - :func:`add_state_orgs`: a state body with the article and its state's nisba
-  (``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``) becomes an ORG span.
+  (``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``) becomes an ORG span;
+- :func:`add_spoken_for_bodies`: the body after ``باسم`` (``المتحدث باسم المحكمة الابتدائية``)
+  becomes an ORG span where the model missed it;
+- :func:`add_gazetteer_places`: a well-known place (every country, large cities: see
+  :attr:`~ner_ar.gazetteer.Gazetteer.well_known`) becomes a LOC span where the model missed it
+  (``لهافانا``), and a name the model cut in pieces (``[الكوت] [ديفوار]``) becomes one span.
 
 :func:`complete_spans` runs them in that order; :func:`org_match` types and links a span the model
 found itself. Clitics are not cut here: :mod:`ner_ar.resolve` trims them with exact offsets.
@@ -29,6 +36,7 @@ from ner_ar.relations.lexicon import clitic_variants, lexicons
 DASHES = "–—-ـ"
 _SUFFIXES = ("كما", "كم", "كن", "هما", "هم", "هن", "ها", "نا", "ك", "ه", "ي")
 _DROPPABLE = frozenset({"MISC", "ORG"})
+_PLACE_PIECES = frozenset({"LOC", "MISC"})
 
 
 @dataclass
@@ -47,8 +55,11 @@ def complete_spans(doc: Doc, keys: Sequence[str]) -> list[RawSpan]:
     spans = [RawSpan(e.label_, e.start, e.end) for e in doc.ents]
     spans = join_dash_surnames(doc, spans)
     spans = drop_common_words(keys, spans)
+    spans = split_at_part_of(keys, spans)
     spans = add_gazetteer_orgs(keys, spans)
     spans = add_state_orgs(keys, spans)
+    spans = add_spoken_for_bodies(keys, spans)
+    spans = add_gazetteer_places(keys, spans)
     return sorted(spans, key=lambda s: s.start)
 
 
@@ -122,6 +133,23 @@ def drop_common_words(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan
 
     return [s for s in spans if not (s.label in _DROPPABLE and s.end - s.start == 1
                                      and keys[s.start] and common_word(keys[s.start]))]
+
+
+# -- two organisations in one span ---------------------------------------------------------------
+
+def split_at_part_of(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """Cut a non-person span at a PART_OF word followed by a ل-prefixed word: both sides become
+    ORG spans, the PART_OF word between them (the part_of rule's cue)."""
+    cue = lexicons()["PART_OF"]
+    out: list[RawSpan] = []
+    for s in spans:
+        cut = next((p for p in range(s.start + 1, s.end - 1)
+                    if keys[p] in cue and keys[p + 1].startswith("ل")), None)
+        if s.label == "PER" or cut is None:
+            out.append(s)
+            continue
+        out += [RawSpan("ORG", s.start, cut), RawSpan("ORG", cut + 1, s.end)]
+    return out
 
 
 # -- the organisation gazetteer ------------------------------------------------------------------
@@ -226,7 +254,8 @@ def _lex_end(keys: Sequence[str], j: int, entries: frozenset[str]) -> int | None
 
 def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
     """(nisba start, end) of a state body at token ``i``: head (+ portfolio) + nisba, with the
-    article somewhere before the nisba and on the nisba itself (البحرية الروسية, not بحرية روسية)."""
+    article somewhere before the nisba and on the nisba itself (البحرية الروسية, not بحرية روسية).
+    A ministry needs no nisba (``وزارة الشؤون الخارجية``): then both are the portfolio's end."""
     heads = _state_heads()
     portfolio = lexicons()["PORTFOLIO"]
     for _plen, base in clitic_variants(keys[i]):
@@ -243,12 +272,13 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
                     n_port += 1
                 if not n_port:
                     continue
-            if not any(w.startswith("ال") for w in words) or not keys[j:j + 1] \
-                    or not keys[j].startswith("ال"):
+            if not any(w.startswith("ال") for w in words):
                 continue
-            found = _nisba_end(keys, j)
+            found = _nisba_end(keys, j) if keys[j:j + 1] and keys[j].startswith("ال") else None
             if found and found[1] not in gazetteer().ambiguous_nisba:
                 return j, found[0]
+            if needs_portfolio:
+                return j, j  # وزارة الداخلية: a ministry is named by its portfolio alone
     return None
 
 
@@ -278,5 +308,111 @@ def add_state_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
             continue
         drop |= inside
         added.append(RawSpan("ORG", i, end))
+        i = end
+    return [s for k, s in enumerate(spans) if k not in drop] + added
+
+
+# -- the body someone speaks for ----------------------------------------------------------------
+
+_MAX_BODY_WORDS = 6
+
+
+def add_spoken_for_bodies(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """After a SPEAKS_FOR word, the noun phrase outside the model's spans up to a preposition or
+    a name: a construct chain whose head is an ORG_NOUN or definite, ending in definite words
+    (``هيئة سلامة الطيران المدني``, ``المجلس الأعلى الإسلامي``). It needs two words besides a
+    trailing nisba."""
+    lex = lexicons()
+    cue, heads = lex["SPEAKS_FOR"], lex["ORG_NOUN"]
+    stop = lex["PREPOSITION"] | lex["TIME_WORD"]
+    titles = lex["TITLE_GOV"] | lex["TITLE_DIPLO"] | lex["TITLE_JOB"]
+    owner = _owners(len(keys), spans)
+    added: list[RawSpan] = []
+    for i in range(len(keys) - 2):
+        start = i + 1
+        if keys[i] not in cue or owner[start] != -1 or not keys[start] \
+                or not (keys[start].startswith("ال") or keys[start] in heads) \
+                or _lex_end(keys, start, titles) is not None or _nisba_end(keys, start) is not None:
+            continue  # باسم الأمين العام, باسم التونسيين: a person or a people, not a body
+        end, seen_definite, nisba_at = start, False, None
+        while end < len(keys) and end - start < _MAX_BODY_WORDS and owner[end] == -1 \
+                and keys[end] and keys[end] not in stop:
+            definite = keys[end].startswith("ال")
+            if seen_definite and not definite:
+                break
+            if nisba_at is None and end > start and _nisba_end(keys, end) is not None:
+                nisba_at = end
+            seen_definite |= definite
+            end += 1
+        if seen_definite and (nisba_at or end) - start >= 2:
+            added.append(RawSpan("ORG", start, end))
+            for t in range(start, end):
+                owner[t] = len(spans)
+    return spans + added
+
+
+# -- places of the gazetteer ---------------------------------------------------------------------
+
+@cache
+def _places_by_first() -> dict[str, list[tuple[str, ...]]]:
+    """First word -> [other words], longest first, for the gazetteer's well-known places."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    lex = lexicons()
+    for k in gazetteer().well_known - lex["COMMON_WORD"] - lex["PLACE_STOP"]:
+        words = k.split()
+        if len(words) > 1 and words[0] in lex["PLACE_NOUN"]:
+            continue  # دولة الكويت: the place noun is no part of the name; الكويت is spotted
+        out.setdefault(words[0], []).append(tuple(words[1:]))
+    for lst in out.values():
+        lst.sort(key=lambda rest: -len(rest))
+    return out
+
+
+def _place_at(keys: Sequence[str], i: int) -> int | None:
+    """End token of the longest well-known place name at token ``i``; a proclitic و ف ب ل may
+    come first (not ك: كبيرا is no كـبيرا)."""
+    by_first = _places_by_first()
+    best: int | None = None
+    stop = lexicons()["PLACE_STOP"]
+    if keys[i] in stop:
+        return None
+    for plen, base in clitic_variants(keys[i]):
+        if "ك" in keys[i][:plen] or len(base) < 3 or base in stop:
+            continue
+        for rest in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                best = max(best or 0, j)
+                break  # longest first
+    return best
+
+
+def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """LOC spans for countries and large cities outside the model's spans; model LOC/MISC pieces
+    inside a longer name give way to it. A name next to a person's span is left alone (it may be
+    part of the name), and so is one a nisba follows (``الجزائر العاصمة`` is the model's call)."""
+    owner = _owners(len(keys), spans)
+    nisba = gazetteer().nisba
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < len(keys):
+        starts_here = owner[i] == -1 or spans[owner[i]].start == i
+        end = _place_at(keys, i) if keys[i] and starts_here else None
+        if end is None:
+            i += 1
+            continue
+        inside = {owner[t] for t in range(i, end)} - {-1}
+        pieces = all(spans[k].label in _PLACE_PIECES and spans[k].end <= end for k in inside)
+        done = any((spans[k].start, spans[k].end) == (i, end) for k in inside)
+        beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
+                            for t in (i - 1, end))
+        # السعودية after a definite noun (الحكومة السعودية) is the nisba adjective.
+        adjective = i > 0 and keys[i - 1].startswith("ال") and " ".join(keys[i:end]) in nisba
+        if not pieces or done or beside_person or adjective:
+            i += 1
+            continue
+        drop |= inside
+        added.append(RawSpan("LOC", i, end))
         i = end
     return [s for k, s in enumerate(spans) if k not in drop] + added

@@ -14,6 +14,7 @@ from pathlib import Path
 from ner_ar.text import normalize_key
 
 DATA = Path(__file__).parent / "data"
+WELL_KNOWN_POPULATION = 500_000
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Place:
     iso2: str  #: the country's ISO 3166 alpha-2 code (for a city: its country's)
     name: str  #: canonical Arabic name
     kb_id: str  #: "iso3166:RU" or "geonames:524901"
+    population: int = 0  #: cities only (geonames); 0 for countries
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Gazetteer:
     nisba: dict[str, str]  #: normalised nisba form -> iso2
     ambiguous_nisba: frozenset[str]  #: iso2 codes whose nisba forms are also common words
     max_words: int  #: longest name or nisba, in words
+    #: names safe to spot without the model: every country name, and for cities of at least
+    #: WELL_KNOWN_POPULATION their canonical and hand-written names (geonames' alternate names
+    #: include common words: رقه، ابا)
+    well_known: frozenset[str] = frozenset()
 
     def place(self, name: str) -> Place | None:
         return self.places.get(normalize_key(name))
@@ -51,18 +57,23 @@ def gazetteer() -> Gazetteer:
     """The gazetteer, loaded from ``ner_ar/gazetteer/data`` on first use."""
     places: dict[str, Place] = {}
     countries: dict[str, Place] = {}
+    well_known = {normalize_key(n) for kind, _iso, _en, names in _rows("places_extra.tsv")
+                  if kind == "city" for n in names.split("|")}
     for iso, _gid, names in _rows("countries.tsv"):
         alias = names.split("|")
         country = Place("country", iso, alias[0], f"iso3166:{iso}")
         countries[iso] = country
         for n in alias:
             places[normalize_key(n)] = country
+            well_known.add(normalize_key(n))
     # cities.tsv is sorted by population: the first city to claim a name keeps it.
-    for gid, iso, _pop, names in _rows("cities.tsv"):
+    for gid, iso, pop, names in _rows("cities.tsv"):
         alias = names.split("|")
-        city = Place("city", iso, alias[0], f"geonames:{gid}")
+        city = Place("city", iso, alias[0], f"geonames:{gid}", int(pop or 0))
         for n in alias:
             places.setdefault(normalize_key(n), city)
+        if city.population >= WELL_KNOWN_POPULATION:
+            well_known.add(normalize_key(alias[0]))
     nisba: dict[str, str] = {}
     ambiguous: set[str] = set()
     for iso, forms, flag in _rows("nisba.tsv"):
@@ -70,8 +81,13 @@ def gazetteer() -> Gazetteer:
             ambiguous.add(iso)
         for f in forms.split("|"):
             nisba[normalize_key(f)] = iso
+    for iso, forms in _rows("nisba_plural.tsv"):
+        for f in forms.split("|"):
+            nisba[normalize_key("ال" + f)] = iso
     max_words = max(len(k.split()) for k in [*places, *nisba])
-    return Gazetteer(places, countries, nisba, frozenset(ambiguous), max_words)
+    well_known &= places.keys()
+    return Gazetteer(places, countries, nisba, frozenset(ambiguous), max_words,
+                     frozenset(well_known))
 
 
 @dataclass(frozen=True)
