@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ner_ar.complete import DASHES, complete_spans, org_match
 from ner_ar.gazetteer import Gazetteer, Organisation, Place, gazetteer
 from ner_ar.relations.lexicon import clitic_variants, key, lexicons, token_key, trailing_punct
 from ner_ar.schema import Entity, EntityType, Mention
+from ner_ar.text import doc_text
 
 # NER labels the gazetteer may promote to GPE (a person is never retyped).
 _RETYPE = frozenset({"LOC", "ORG", "MISC"})
@@ -52,6 +53,8 @@ class Resolution:
     token_nisba: list[int | None]  #: token index -> index in ``entities`` of the nisba's country
     token_begin: list[bool]  #: token starts a mention
     places: dict[int, Place] = field(default_factory=dict)  #: entity index -> gazetteer entry
+    #: the Doc's tokens, for the relation engine (building them again costs as much as resolving)
+    tokens: list[Token] = field(default_factory=list)
 
 
 def _is_break(tok_text: str) -> bool:
@@ -107,7 +110,7 @@ def resolve(doc: Doc) -> Resolution:
     lex = lexicons()
     first_words = _nisba_first_words()
     toks = list(doc)
-    text = doc.text
+    text = doc_text(doc)
     keys = [token_key(t.text) for t in toks]
     doc_words = set(keys)
     raws = [_Raw(s.label, s.start, s.end, org=s.org, clitic=s.clitic)
@@ -331,4 +334,4 @@ def resolve(doc: Doc) -> Resolution:
             places[new] = place
     remap = [None if v is None else new_index[v] for v in token_entity]
     remap_n = [None if v is None else new_index[v] for v in token_nisba]
-    return Resolution(entities, remap, remap_n, token_begin, places)
+    return Resolution(entities, remap, remap_n, token_begin, places, toks)

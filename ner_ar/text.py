@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 # Sentence-final punctuation, Arabic and Latin, plus the Urdu full stop that news wires mix in.
 _SENT_END = frozenset({".", "؟", "?", "!", "؛", "۔", "…", "..."})
@@ -31,6 +31,7 @@ _ARABIC_FORMS = str.maketrans({"ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي",
                        "ک": "ك", "ۀ": "ه", "ە": "ه"})
 
+_TEXT_KEY = "ner_ar.text"
 MAX_SENTENCE_TOKENS = 200
 """Longest sentence handed to the tagger; longer runs are cut so one unpunctuated line cannot
 exhaust memory."""
@@ -45,6 +46,15 @@ def tokenizer() -> Language:
 def tokenize(text: str) -> list[Token]:
     """spaCy tokens of ``text`` (``.idx`` is the offset into ``text``), whitespace dropped."""
     return [t for t in tokenizer()(text) if not t.is_space]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc: spaCy joins every token again on each access, which
+    costs resolution and relation extraction a fifth of their time when read thrice."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def tagger_form(token: str) -> str:

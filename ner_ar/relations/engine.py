@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from ner_ar.relations.lexicon import in_class, key, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
-from ner_ar.text import tokenizer
+from ner_ar.text import doc_text, tokenizer
 
 if TYPE_CHECKING:  # resolve imports the lexicons from this package: no import cycle at run time
     from ner_ar.resolve import Resolution
@@ -165,13 +165,13 @@ def engine() -> Engine:
 
 def _annotate(doc: Doc, res: Resolution) -> list[int]:
     """Write TAG/LEMMA match attributes; return each token's sentence number."""
-    toks = list(doc)
+    toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
     keys = [token_key(t.text) for t in toks]
     classes = tag_classes(keys)
     types = [e.type.value for e in res.entities]
     # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
     # or ب/في-like ب (بتونس, "in X" after a place).
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    text = doc_text(doc)
     clitic_of = {m.start: _CLITIC_CLASS[text[m.start - 1]] for e in res.entities
                  for m in e.mentions if m.kind == "name" and m.start > 0
                  and text[m.start - 1] in _CLITIC_CLASS}
@@ -230,7 +230,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
     eng = engine()
     ents = resolution.entities
     sent_ids = _annotate(doc, resolution)
-    text = doc.text
+    text = doc_text(doc)
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
     def add(rule: Rule, rtype: str, subj: int, obj: int, span: tuple[int, int], role: str | None) -> None:
