@@ -337,7 +337,7 @@ def add_spoken_for_bodies(keys: Sequence[str], spans: list[RawSpan]) -> list[Raw
         end, seen_definite, nisba_at = start, False, None
         while end < len(keys) and end - start < _MAX_BODY_WORDS and owner[end] == -1 \
                 and keys[end] and keys[end] not in stop:
-            definite = keys[end].startswith("ال")
+            definite = keys[end].startswith(("ال", "لل"))  # للانتخابات is ل + ال
             if seen_definite and not definite:
                 break
             if nisba_at is None and end > start and _nisba_end(keys, end) is not None:

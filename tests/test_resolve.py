@@ -211,3 +211,58 @@ def test_news_agency_from_the_gazetteer_gets_its_statement() -> None:
     agency = next(e for e in res.entities if e.kb_id == "org:dpa")
     assert agency.type.value == "ORG" and agency.mentions[0].text == "وكالة الأنباء الألمانية"
     assert [r.type.value for r in extract_relations(sdoc, res)] == ["statement_to"]
+
+
+def _relations(marked: str) -> set[tuple[str, str, str]]:
+    doc = document_from_markup(marked)
+    return {(r.type.value, doc.entity(r.subject).name, doc.entity(r.object).name)
+            for r in doc.relations}
+
+
+def test_well_known_place_missed_by_the_model_is_spotted() -> None:
+    text, ents = _entities("التقى [صالح](PER) مع [كاسترو](PER) خلال زيارة رسمية لهافانا عاصمة [كوبا](LOC).")
+    havana = _by_name(ents, "هافانا")
+    assert havana.type.value == "GPE" and havana.kb_id.startswith("geonames:")
+    assert (havana.mentions[0].text, havana.mentions[0].start) == ("هافانا", text.index("لهافانا") + 1)
+    assert ("located_in", "هافانا", "كوبا") in _relations(
+        "التقى [صالح](PER) مع [كاسترو](PER) خلال زيارة رسمية لهافانا عاصمة [كوبا](LOC).")
+
+
+def test_country_name_cut_in_pieces_is_one_place() -> None:
+    _, ents = _entities("اتفاقية اقتصادية بين [تونس](LOC) [والكوت](LOC) [ديفوار](LOC) .")
+    places = {e.name: e.kb_id for e in ents}
+    assert places == {"تونس": "iso3166:TN", "الكوت ديفوار": "iso3166:CI"}
+
+
+def test_place_names_that_are_common_words_are_not_spotted() -> None:
+    # وأن "and that" (Van, Turkey), جده "his grandfather" (Jeddah), السعودية as an adjective.
+    _, ents = _entities("وقال إن الحكومة السعودية وافقت، وأن جده من أمه من [مكة](LOC).")
+    named = {e.name for e in ents if any(m.kind == "name" for m in e.mentions)}
+    assert named == {"مكة"}  # السعودية is there as a nisba mention of its country only
+
+
+def test_ministry_named_by_its_portfolio_is_an_organisation() -> None:
+    assert ("employee_of", "محمد علي العروي", "وزارة الداخلية") in _relations(
+        "وأكد الناطق الرسمي باسم وزارة الداخلية، [محمد علي العروي](PER) أن الوضع هادئ.")
+
+
+def test_body_a_spokesperson_speaks_for_is_an_organisation() -> None:
+    marked = "وكان الناطق الرسمي باسم المحكمة الابتدائية [سفيان السليتي](PER) قد صرح بذلك."
+    _, ents = _entities(marked)
+    assert _by_name(ents, "المحكمة الابتدائية").type.value == "ORG"
+    assert ("employee_of", "سفيان السليتي", "المحكمة الابتدائية") in _relations(marked)
+    # A single word before a nisba is a post in the state; a title is a person; time words end it.
+    _, ents = _entities("وقال المتحدث باسم الخارجية المصرية [أحمد حافظ](PER) إن. وقال المتحدث باسم الأمين "
+                        "العام إن. وقال المتحدث باسم الهيئة العليا للانتخابات السبت إن.")
+    assert {e.name for e in ents if e.type.value == "ORG"} == {"الهيئة العليا للانتخابات"}
+
+
+def test_span_across_part_of_cue_is_two_organisations() -> None:
+    rels = _relations("تطبيق قرار [لمجلس الأمن التابع للأمم المتحدة](ORG) بشأن دارفور.")
+    assert ("part_of", "مجلس الأمن", "الأمم المتحدة") in rels
+
+
+def test_broken_plural_nisba_is_no_person() -> None:
+    doc = document_from_markup("واستقبل [أردوغان](PER) اليوم مجموعة من الطلاب [الأتراك](PER) في أنقرة.")
+    assert [e.name for e in doc.entities if e.type.value == "PER"] == ["أردوغان"]
+    assert not doc.relations or all(r.type.value != "met_with" for r in doc.relations)
