@@ -34,6 +34,19 @@ def _f(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
+def _charlm_line(charlm: dict[str, Any] | None) -> str:
+    if not charlm:
+        return "- No character language model (`--charlm` not given).\n"
+    return (f"- Character language models (`forward_charlm.pt`, `backward_charlm.pt`, Stanza's "
+            f"`--charlm`): one LSTM layer, {charlm['hidden_dim']} hidden units, character "
+            f"embeddings of {charlm['emb_dim']}, trained side by side for {charlm.get('minutes')} "
+            f"minutes (time limit) on "
+            f"{charlm['max_chars']:,} characters sampled from the word vectors' corpus (tokens in "
+            f"the tagger's form, space-joined), batch {charlm['batch_size']}, BPTT "
+            f"{charlm['bptt']}, SGD from lr {charlm['lr0']}, best on "
+            f"{charlm['dev_chars']:,} held-out characters.\n")
+
+
 def write_card(out: Path, metrics: dict[str, Any]) -> Path:
     scores = metrics["scores"]
     types = sorted({t for r in scores.values() for t in r["per_type"]})
@@ -53,7 +66,8 @@ def write_card(out: Path, metrics: dict[str, Any]) -> Path:
     text = f"""# Model card: `{metrics['model']}`
 
 Arabic named-entity tagger (PER, LOC, ORG, MISC) for ner_ar: Stanza's BiLSTM-CRF
-(`stanza.models.ner_tagger`, BIOES) with character embeddings and our own fastText word vectors.
+(`stanza.models.ner_tagger`, BIOES) with character embeddings and our own fastText word vectors
+(and our own character language models when trained with `--charlm`).
 CPU-only, fully offline. ner_ar retypes LOC as GPE with its gazetteer and trims clitics after
 tagging; the scores below are the tagger's own, on whole tokens, with exact spans (seqeval, IOB2
 strict, micro-averaged).
@@ -78,7 +92,7 @@ Measured by the training command below (it evaluates the model it writes), or ag
   {vec['epoch']} epochs, on the unlabeled text plus the train and dev sentences, tokenised with
   spaCy's blank Arabic tokenizer (as the library tokenises input) and lowercased (Stanza lowercases
   before lookup); the {vec['vocab']} most frequent words kept in `pretrain.pt`.
-- Tagger: {hp}.
+{_charlm_line(metrics.get("charlm"))}- Tagger: {hp}.
 - Dev F1 by evaluation (step: F1): {", ".join(f"{st}: {_f(f1)}" for st, f1 in metrics.get("dev_curve", []))}.
 - Wall time on a 2-core CPU machine: {", ".join(f"{k} {v} s" for k, v in metrics['timings'].items())}.
 - Files: {size}.

@@ -106,7 +106,7 @@ def _charlm(config: TrainConfig, pretrain: Path) -> tuple[dict[str, Path], dict[
     cc = config.charlm
     cdir = pretrain.parent / f"charlm_h{cc.hidden_dim}_e{cc.emb_dim}"
     models = {d: cdir / "models" / f"{d}_charlm.pt" for d in ("forward", "backward")}
-    info: dict[str, Any] = {"dir": str(cdir), **asdict(cc)}
+    info: dict[str, Any] = {"dir": str(cdir), "minutes": config.charlm_min, **asdict(cc)}
     if all(p.exists() for p in models.values()):
         log.info("reusing character LMs in %s", cdir)
         return models, info
