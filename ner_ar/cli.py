@@ -182,6 +182,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         files = ModelFiles.locate(args.model_dir)
         info["model"] = files.name
         info["model_dir"] = str(files.directory)
+        info["model_files"] = {p.name: p.stat().st_size for p in files.torch_files}
         metrics = files.directory / "metrics.json"
         if metrics.exists():
             scores = json.loads(metrics.read_text(encoding="utf-8")).get("scores", {})
