@@ -354,11 +354,14 @@ def add_spoken_for_bodies(keys: Sequence[str], spans: list[RawSpan]) -> list[Raw
 # -- places of the gazetteer ---------------------------------------------------------------------
 
 @cache
-def _places_by_first() -> dict[str, list[tuple[str, ...]]]:
-    """First word -> [other words], longest first, for the gazetteer's well-known places."""
+def _places_by_first(well_known: bool) -> dict[str, list[tuple[str, ...]]]:
+    """First word -> [other words], longest first, for the gazetteer's well-known places (or for
+    all its places)."""
     out: dict[str, list[tuple[str, ...]]] = {}
     lex = lexicons()
-    for k in gazetteer().well_known - lex["COMMON_WORD"] - lex["PLACE_STOP"]:
+    gaz = gazetteer()
+    for k in (gaz.well_known if well_known else gaz.places.keys()) - lex["COMMON_WORD"] \
+            - lex["PLACE_STOP"]:
         words = k.split()
         if len(words) > 1 and words[0] in lex["PLACE_NOUN"]:
             continue  # دولة الكويت: the place noun is no part of the name; الكويت is spotted
@@ -368,10 +371,10 @@ def _places_by_first() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
-def _place_at(keys: Sequence[str], i: int) -> int | None:
-    """End token of the longest well-known place name at token ``i``; a proclitic و ف ب ل may
-    come first (not ك: كبيرا is no كـبيرا)."""
-    by_first = _places_by_first()
+def _place_at(keys: Sequence[str], i: int, well_known: bool) -> int | None:
+    """End token of the longest place name at token ``i``; a proclitic و ف ب ل may come first
+    (not ك: كبيرا is no كـبيرا)."""
+    by_first = _places_by_first(well_known)
     best: int | None = None
     stop = lexicons()["PLACE_STOP"]
     if keys[i] in stop:
@@ -388,17 +391,21 @@ def _place_at(keys: Sequence[str], i: int) -> int | None:
 
 
 def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
-    """LOC spans for countries and large cities outside the model's spans; model LOC/MISC pieces
-    inside a longer name give way to it. A name next to a person's span is left alone (it may be
-    part of the name), and so is one a nisba follows (``الجزائر العاصمة`` is the model's call)."""
+    """LOC spans for well-known places outside the model's spans; the model's LOC/MISC pieces of
+    any gazetteer place give way to its whole name (``[سيدي] [بوزيد]``). A name next to a
+    person's span is left alone (it may be part of the name)."""
     owner = _owners(len(keys), spans)
     nisba = gazetteer().nisba
     drop: set[int] = set()
     added: list[RawSpan] = []
     i = 0
     while i < len(keys):
-        starts_here = owner[i] == -1 or spans[owner[i]].start == i
-        end = _place_at(keys, i) if keys[i] and starts_here else None
+        if not keys[i] or (owner[i] != -1 and spans[owner[i]].start != i):
+            i += 1
+            continue
+        # Where the model saw a place, any gazetteer name may join its pieces; elsewhere only a
+        # well-known one is spotted.
+        end = _place_at(keys, i, well_known=owner[i] == -1)
         if end is None:
             i += 1
             continue

@@ -87,8 +87,9 @@ def _clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_wor
     for plen, base in variants:
         if plen and len(base) >= 3 and (base in doc_names or (len(base) >= 4 and base in doc_words)):
             return plen, base
-    # ف never coordinates names (فارس, فيصل): only و does.
-    if k[:1] in "وف" and len(k) > 3 and (k[1] in "وف" or (coordinated and k[0] == "و")):
+    # ف never coordinates names (فارس, فيصل): only و does, and و before another و/ف is one
+    # (ووليد, وفيصل); ف before و is the name's own (فوزي, فوكوس).
+    if k[:1] == "و" and len(k) > 3 and (k[1] in "وف" or coordinated):
         return 1, k[1:]
     # A place right after another place takes ب as "in" (جانت بإيليزي): cut it.
     if after_place and label != "PER" and k[:1] == "ب" and len(k) > 4:

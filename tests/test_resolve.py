@@ -266,3 +266,13 @@ def test_broken_plural_nisba_is_no_person() -> None:
     doc = document_from_markup("واستقبل [أردوغان](PER) اليوم مجموعة من الطلاب [الأتراك](PER) في أنقرة.")
     assert [e.name for e in doc.entities if e.type.value == "PER"] == ["أردوغان"]
     assert not doc.relations or all(r.type.value != "met_with" for r in doc.relations)
+
+
+def test_place_the_model_cut_in_two_is_joined() -> None:
+    _, ents = _entities("العملية الأمنية في [سيدي](LOC) [بوزيد](LOC) : القبض على عنصرين.")
+    assert [(e.name, e.kb_id) for e in ents] == [("سيدي بوزيد", "geonames:2465840")]
+
+
+def test_fa_before_waw_is_part_of_the_name() -> None:
+    _, ents = _entities("نشرت مجلة [فوكوس](ORG) الخبر وقال [فوزي](PER) إن [ووليد](PER) غادر.")
+    assert {"فوكوس", "فوزي", "وليد"} <= {e.name for e in ents}
