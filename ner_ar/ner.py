@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -120,6 +120,27 @@ def _is_torch_file(path: Path) -> bool:
     return head == _TORCH_LEGACY_MAGIC or zipfile.is_zipfile(path)
 
 
+@contextlib.contextmanager
+def _without_optimizer() -> Iterator[None]:
+    """Stanza's NER trainer builds an optimizer even to tag, and the first optimizer imports
+    ``torch._dynamo``: about a second and 100 MB spent on something tagging never uses. While
+    the pipeline loads, Stanza's optimizer factory returns None instead."""
+    try:
+        from stanza.models.common import utils
+    except ImportError:  # a Stanza without that module builds its pipeline as it likes
+        yield
+        return
+    original = getattr(utils, "get_optimizer", None)
+    if original is None:
+        yield
+        return
+    utils.get_optimizer = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        utils.get_optimizer = original
+
+
 def default_model_dir() -> Path:
     env = os.environ.get(ENV_MODEL_DIR)
     if env:
@@ -180,7 +201,7 @@ class Tagger:
                       "ner_backward_charlm_path": str(self.files.charlm[1])}
         try:
             # Stanza logs its load table at INFO to stdout: keep the library quiet.
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), _without_optimizer():
                 return stanza.Pipeline(
                     lang="ar", dir=str(self.files.directory), processors="tokenize,ner",
                     tokenize_pretokenized=True, download_method=None, use_gpu=False,
