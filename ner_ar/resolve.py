@@ -117,6 +117,9 @@ def resolve(doc: Doc) -> Resolution:
     raws = [_Raw(s.label, s.start, s.end, org=s.org, clitic=s.clitic)
             for s in complete_spans(doc, keys)]
     doc_names = {keys[r.start] for r in raws if r.end - r.start == 1}
+    # A person's ب/ل is cut only if the rest is a word of another name (لغوسكوف after أندريه
+    # غوسكوف), not any word of the text (بوعلي is no ب + وعلي "and Ali").
+    words_in_names = {keys[i] for r in raws for i in range(r.start, r.end)}
     nisba_spans: list[tuple[int, int, int, str]] = []  # (tok start, tok end, cut, iso2)
 
     def nisba_at(i: int) -> tuple[int, int, str] | None:
@@ -190,7 +193,8 @@ def resolve(doc: Doc) -> Resolution:
         if r.clitic is not None:
             r.cut, base = r.clitic
         else:
-            r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names, doc_words,
+            r.cut, base = _clitic_cut(keys[r.start], r.label, gaz, doc_names,
+                                      words_in_names if r.label == "PER" else doc_words,
                                       coordinated, after_place)
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]

@@ -276,3 +276,9 @@ def test_place_the_model_cut_in_two_is_joined() -> None:
 def test_fa_before_waw_is_part_of_the_name() -> None:
     _, ents = _entities("نشرت مجلة [فوكوس](ORG) الخبر وقال [فوزي](PER) إن [ووليد](PER) غادر.")
     assert {"فوكوس", "فوزي", "وليد"} <= {e.name for e in ents}
+
+
+def test_person_keeps_a_first_letter_that_only_looks_like_a_clitic() -> None:
+    # وعلي ("and Ali") elsewhere in the text does not make بوعلي a ب + وعلي.
+    _, ents = _entities("وحذر الأمين العام المساعد، [بوعلي المباركي](PER)، من خطورة الوضع وعلي الجميع الانتباه.")
+    assert [e.name for e in ents] == ["بوعلي المباركي"]
