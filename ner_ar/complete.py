@@ -6,6 +6,8 @@ normalised keys (:func:`~ner_ar.relations.lexicon.token_key`, '' for a blank tok
 - :func:`join_dash_surnames`: a compound surname glued to a dash (``سيرغي ميليك –باغداساروف``)
   stays in the person's span;
 - :func:`drop_common_words`: a one-token MISC/ORG that is a common word (``أفكارك``) is dropped;
+- :func:`split_place_from_person`: after a title, a place the model put at the head of a
+  person's span (``والي [نابل منور الورتاني]``) is split off;
 - :func:`split_at_part_of`: a span the model ran across ``التابع ل`` (``مجلس الأمن التابع للأمم
   المتحدة``) becomes the two organisations it names;
 - :func:`add_gazetteer_orgs`: names from ``gazetteer/data/organisations.tsv`` (``الناتو``,
@@ -56,6 +58,7 @@ def complete_spans(doc: Doc, keys: Sequence[str]) -> list[RawSpan]:
     spans = join_dash_surnames(doc, spans)
     spans = drop_common_words(keys, spans)
     spans = split_at_part_of(keys, spans)
+    spans = split_place_from_person(keys, spans)
     spans = add_gazetteer_orgs(keys, spans)
     spans = add_state_orgs(keys, spans)
     spans = add_spoken_for_bodies(keys, spans)
@@ -149,6 +152,22 @@ def split_at_part_of(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]
             out.append(s)
             continue
         out += [RawSpan("ORG", s.start, cut), RawSpan("ORG", cut + 1, s.end)]
+    return out
+
+
+def split_place_from_person(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """A PER span right after a TITLE_LOCAL word (``والي``, ``محافظ``) that starts with a gazetteer
+    place and goes on for two words or more becomes that place (LOC) and the person:
+    ``والي نابل منور الورتاني``."""
+    titles = lexicons()["TITLE_LOCAL"]
+    out: list[RawSpan] = []
+    for s in spans:
+        cut = _place_at(keys, s.start, well_known=False) \
+            if s.label == "PER" and s.start > 0 and keys[s.start - 1] in titles else None
+        if cut is None or s.end - cut < 2:
+            out.append(s)
+            continue
+        out += [RawSpan("LOC", s.start, cut), RawSpan("PER", cut, s.end)]
     return out
 
 

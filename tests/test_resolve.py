@@ -282,3 +282,11 @@ def test_person_keeps_a_first_letter_that_only_looks_like_a_clitic() -> None:
     # وعلي ("and Ali") elsewhere in the text does not make بوعلي a ب + وعلي.
     _, ents = _entities("وحذر الأمين العام المساعد، [بوعلي المباركي](PER)، من خطورة الوضع وعلي الجميع الانتباه.")
     assert [e.name for e in ents] == ["بوعلي المباركي"]
+
+
+def test_place_after_a_local_title_is_split_from_the_person() -> None:
+    assert ("employee_of", "منور الورتاني", "نابل") in _relations(
+        "كما استقبل والي [نابل منور الورتاني](PER) وفدا عن المحتجين.")
+    # After a national title the "place" is a first name (Vladimir is also a town).
+    _, ents = _entities("استقبل الرئيس [فلاديمير بوتين](PER) ضيفه.")
+    assert [e.name for e in ents] == ["فلاديمير بوتين"]
