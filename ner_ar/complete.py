@@ -26,7 +26,7 @@ found itself. Clitics are not cut here: :mod:`ner_ar.resolve` trims them with ex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -73,6 +73,35 @@ def _owners(n: int, spans: Sequence[RawSpan]) -> list[int]:
         for t in range(s.start, s.end):
             owner[t] = k
     return owner
+
+
+def _replace_scan(n: int, spans: list[RawSpan],
+                  propose: Callable[[int, list[int], list[int]], RawSpan | None]) -> list[RawSpan]:
+    """Walk tokens left to right; where ``propose(i, owner, inside)`` returns a span starting at
+    ``i``, the model's spans it covers (``inside``) give way to it and the walk resumes after it.
+    ``owner`` maps each token to the index of the model span covering it, or -1; ``inside`` is a
+    scratch list ``propose`` fills with the indices it found (see :func:`_inside`)."""
+    owner = _owners(n, spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < n:
+        inside: list[int] = []
+        new = propose(i, owner, inside)
+        if new is None:
+            i += 1
+            continue
+        drop.update(inside)
+        added.append(new)
+        i = new.end
+    return [s for k, s in enumerate(spans) if k not in drop] + added
+
+
+def _inside(owner: list[int], start: int, end: int, into: list[int]) -> set[int]:
+    """Indices of the model spans over tokens ``[start, end)``, also written into ``into``."""
+    found = {owner[t] for t in range(start, end)} - {-1}
+    into[:] = sorted(found)
+    return found
 
 
 # -- dash-joined surnames ------------------------------------------------------------------------
@@ -224,26 +253,19 @@ def add_gazetteer_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpa
     """ORG spans for gazetteer names outside the model's spans. A name followed by a nisba or a
     qualifier (مجلس الأمن القومي، مجلس الأمن الروسي) is another body and is skipped; the model's
     spans strictly inside a name (حلف [شمال الأطلسي]) give way to it."""
-    owner = _owners(len(keys), spans)
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    i = 0
-    while i < len(keys):
+    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
         found = _org_at(keys, i) if keys[i] else None
         if found is None:
-            i += 1
-            continue
+            return None
         end, cut, base, org = found
-        inside = {owner[t] for t in range(i, end)} - {-1}
+        inside = _inside(owner, i, end, inside_out)
         crossing = any(spans[k].start < i or spans[k].end > end for k in inside)
         exact = any(spans[k].start == i and spans[k].end == end for k in inside)
         if crossing or exact or _another_body(keys, end):
-            i += 1
-            continue
-        drop |= inside
-        added.append(RawSpan("ORG", i, end, org=org, clitic=(cut, base)))
-        i = end
-    return [s for k, s in enumerate(spans) if k not in drop] + added
+            return None
+        return RawSpan("ORG", i, end, org=org, clitic=(cut, base))
+
+    return _replace_scan(len(keys), spans, propose)
 
 
 # -- state institutions with a nisba -------------------------------------------------------------
@@ -306,29 +328,22 @@ def add_state_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     ``للبحرية الروسية``, ``وزارة الخارجية الأمريكية``. A span the model put on the nisba alone
     joins the body's, and so does one it put on the head alone (``[الجيش] السوري``)."""
     first = _state_heads()
-    owner = _owners(len(keys), spans)
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    i = 0
-    while i < len(keys):
+
+    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
         head_span = spans[owner[i]] if owner[i] != -1 else None
         if not keys[i] or (head_span is not None and (head_span.start != i or head_span.label == "PER")) \
                 or not any(base in first for _, base in clitic_variants(keys[i])):
-            i += 1
-            continue
+            return None
         found = _state_org_at(keys, i)
         if found is None:
-            i += 1
-            continue
+            return None
         nisba, end = found
-        inside = {owner[t] for t in range(i, end)} - {-1}
+        inside = _inside(owner, i, end, inside_out)
         if any((spans[k].start, spans[k].end) not in ((nisba, end), (i, nisba)) for k in inside):
-            i += 1
-            continue
-        drop |= inside
-        added.append(RawSpan("ORG", i, end))
-        i = end
-    return [s for k, s in enumerate(spans) if k not in drop] + added
+            return None
+        return RawSpan("ORG", i, end)
+
+    return _replace_scan(len(keys), spans, propose)
 
 
 # -- the body someone speaks for ----------------------------------------------------------------
@@ -413,22 +428,17 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
     """LOC spans for well-known places outside the model's spans; the model's LOC/MISC pieces of
     any gazetteer place give way to its whole name (``[سيدي] [بوزيد]``). A name next to a
     person's span is left alone (it may be part of the name)."""
-    owner = _owners(len(keys), spans)
     nisba = gazetteer().nisba
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    i = 0
-    while i < len(keys):
+
+    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
         if not keys[i] or (owner[i] != -1 and spans[owner[i]].start != i):
-            i += 1
-            continue
+            return None
         # Where the model saw a place, any gazetteer name may join its pieces; elsewhere only a
         # well-known one is spotted.
         end = _place_at(keys, i, well_known=owner[i] == -1)
         if end is None:
-            i += 1
-            continue
-        inside = {owner[t] for t in range(i, end)} - {-1}
+            return None
+        inside = _inside(owner, i, end, inside_out)
         pieces = all(spans[k].label in _PLACE_PIECES and spans[k].end <= end for k in inside)
         done = any((spans[k].start, spans[k].end) == (i, end) for k in inside)
         beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
@@ -436,9 +446,7 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
         # السعودية after a definite noun (الحكومة السعودية) is the nisba adjective.
         adjective = i > 0 and keys[i - 1].startswith("ال") and " ".join(keys[i:end]) in nisba
         if not pieces or done or beside_person or adjective:
-            i += 1
-            continue
-        drop |= inside
-        added.append(RawSpan("LOC", i, end))
-        i = end
-    return [s for k, s in enumerate(spans) if k not in drop] + added
+            return None
+        return RawSpan("LOC", i, end)
+
+    return _replace_scan(len(keys), spans, propose)
