@@ -59,10 +59,16 @@ def main() -> None:
     for sdoc in sdocs:
         tags = ex.tagger.tag([[tagger_form(t.text) for t in s] for s in sdoc.user_data["ner_ar_sents"]])
         ex._set_entities(sdoc, tags)
-    t0 = time.perf_counter()
-    for sdoc in sdocs:
-        extract_relations(sdoc, resolve(sdoc))
-    t_rel = time.perf_counter() - t0
+    t_res = t_rel = 0.0
+    for _round in range(3):  # best of three: these are short and the machine is shared
+        t0 = time.perf_counter()
+        resolutions = [resolve(sdoc) for sdoc in sdocs]
+        t1 = time.perf_counter()
+        for sdoc, res in zip(sdocs, resolutions, strict=True):
+            extract_relations(sdoc, res)
+        t2 = time.perf_counter()
+        if not t_res or t1 - t0 + t2 - t1 < t_res + t_rel:
+            t_res, t_rel = t1 - t0, t2 - t1
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles {len(texts)}, sentences {len(sents)}, tokens {n_tokens}")
@@ -71,7 +77,10 @@ def main() -> None:
     print(f"NER only                 {n_tokens / t_ner:8.0f} tokens/s")
     print(f"end to end (pipe)        {n_tokens / t_all:8.0f} tokens/s")
     print(f"non-NER share of pipe    {max(0.0, 1 - t_ner / t_all):6.1%}")
-    print(f"resolve+relations        {1000 * t_rel / n_tokens:8.4f} ms/token = {t_rel / t_ner:6.1%} of NER time")
+    print(f"resolution               {1000 * t_res / n_tokens:8.4f} ms/token = {t_res / t_ner:6.1%} of NER time")
+    print(f"relation extraction      {1000 * t_rel / n_tokens:8.4f} ms/token = {t_rel / t_ner:6.1%} of NER time")
+    print(f"resolve+relations        {1000 * (t_res + t_rel) / n_tokens:8.4f} ms/token = "
+          f"{(t_res + t_rel) / t_ner:6.1%} of NER time")
     print(f"entities {sum(len(d.entities) for d in docs)}, relations {sum(len(d.relations) for d in docs)}")
     print(f"peak RSS after load + 1 doc {rss_one:6.0f} MB")
     print(f"peak RSS                 {rss_mb:6.0f} MB (whole benchmark, batches of 32 articles)")

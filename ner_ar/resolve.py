@@ -55,6 +55,7 @@ class Resolution:
     places: dict[int, Place] = field(default_factory=dict)  #: entity index -> gazetteer entry
     #: the Doc's tokens, for the relation engine (building them again costs as much as resolving)
     tokens: list[Token] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  #: each token's normalised key ('' = a break)
 
 
 def _is_break(tok_text: str) -> bool:
@@ -339,4 +340,4 @@ def resolve(doc: Doc) -> Resolution:
             places[new] = place
     remap = [None if v is None else new_index[v] for v in token_entity]
     remap_n = [None if v is None else new_index[v] for v in token_nisba]
-    return Resolution(entities, remap, remap_n, token_begin, places, toks)
+    return Resolution(entities, remap, remap_n, token_begin, places, toks, keys)

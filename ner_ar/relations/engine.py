@@ -163,10 +163,13 @@ def engine() -> Engine:
     return Engine(rules, inventory, matcher, {})
 
 
+_NO_CLASS: frozenset[str] = frozenset()
+
+
 def _annotate(doc: Doc, res: Resolution) -> list[int]:
     """Write TAG/LEMMA match attributes; return each token's sentence number."""
     toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
-    keys = [token_key(t.text) for t in toks]
+    keys = res.keys if len(res.keys) == len(toks) else [token_key(t.text) for t in toks]
     classes = tag_classes(keys)
     types = [e.type.value for e in res.entities]
     # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
@@ -181,26 +184,29 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
         if i == 0 or tok.is_sent_start:
             sent += 1
         sent_ids.append(sent)
-        cls = classes[i]
+        extra: list[str] = []
         ent = res.token_entity[i]
         nat = res.token_nisba[i]
         if nat is not None:
-            cls.add("NAT")
+            extra.append("NAT")
         if ent is not None:
             place = res.places.get(ent)
             if place is not None:
-                cls.add(place.kind.upper())
+                extra.append(place.kind.upper())
             prev = res.token_entity[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != ent else "I-") + types[ent]
             if res.token_begin[i]:
                 for s, c in clitic_of.items():
                     if tok.idx < s < tok.idx + len(tok.text):
-                        cls.add(c)
+                        extra.append(c)
         elif nat is not None:
             prev = res.token_nisba[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != nat else "I-") + "NAT"
         else:
             tok.tag_ = "O"
+        cls = classes.get(i, _NO_CLASS)
+        if extra:
+            cls = cls | set(extra)
         tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
         tok.norm_ = keys[i] or tok.text
     return sent_ids

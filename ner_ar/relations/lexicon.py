@@ -113,14 +113,15 @@ def in_class(text: str, cls: str) -> int | None:
     return None
 
 
-def tag_classes(keys: Sequence[str]) -> list[set[str]]:
-    """Lexicon classes of every token, for tokens given by their normalised keys ('' = a break).
+def tag_classes(keys: Sequence[str]) -> dict[int, set[str]]:
+    """Lexicon classes of the tokens in any class, by token index, for tokens given by their
+    normalised keys ('' = a break); most tokens are in none and are left out.
 
     Every entry that matches at a position marks all its tokens; entries of different classes may
     overlap (``لقاء`` is both a meeting and an interview noun). A first token that needed a
     conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition."""
     index, _ = _index()
-    classes: list[set[str]] = [set() for _ in keys]
+    classes: dict[int, set[str]] = {}
     n = len(keys)
     for i, k in enumerate(keys):
         if not k:
@@ -130,7 +131,7 @@ def tag_classes(keys: Sequence[str]) -> list[set[str]]:
                 j = i + 1 + len(rest)
                 if j <= n and all(keys[i + 1 + m] == w for m, w in enumerate(rest)):
                     for t in range(i, j):
-                        classes[t].add(cls)
+                        classes.setdefault(t, set()).add(cls)
                     if _plen and k[0] in _CONJ:
                         classes[i].add("CONJ")
     return classes
