@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ner_ar.relations.lexicon import in_class, key, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
@@ -166,11 +166,14 @@ def engine() -> Engine:
 _NO_CLASS: frozenset[str] = frozenset()
 
 
-def _annotate(doc: Doc, res: Resolution) -> list[int]:
-    """Write TAG/LEMMA match attributes; return each token's sentence number."""
+def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
+    """Write TAG/LEMMA/NORM match attributes on the tokens of busy sentences; return each token's
+    sentence number and the busy sentences (:func:`_sentences`)."""
     toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
     keys = res.keys if len(res.keys) == len(toks) else [token_key(t.text) for t in toks]
-    classes = tag_classes(keys)
+    sent_ids, busy = _sentences(toks, res)
+    # Tokens outside busy sentences are never matched: blank them for the lexicon lookup.
+    classes = tag_classes([k if sent_ids[i] in busy else "" for i, k in enumerate(keys)])
     types = [e.type.value for e in res.entities]
     # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
     # or ب/في-like ب (بتونس, "in X" after a place).
@@ -178,12 +181,9 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
     clitic_of = {m.start: _CLITIC_CLASS[text[m.start - 1]] for e in res.entities
                  for m in e.mentions if m.kind == "name" and m.start > 0
                  and text[m.start - 1] in _CLITIC_CLASS}
-    sent_ids: list[int] = []
-    sent = -1
     for i, tok in enumerate(toks):
-        if i == 0 or tok.is_sent_start:
-            sent += 1
-        sent_ids.append(sent)
+        if sent_ids[i] not in busy:
+            continue
         extra: list[str] = []
         ent = res.token_entity[i]
         nat = res.token_nisba[i]
@@ -209,7 +209,7 @@ def _annotate(doc: Doc, res: Resolution) -> list[int]:
             cls = cls | set(extra)
         tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
         tok.norm_ = keys[i] or tok.text
-    return sent_ids
+    return sent_ids, busy
 
 
 def _role_text(doc: Doc, text: str, idx: list[int]) -> tuple[int, str] | None:
@@ -235,7 +235,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         resolution = resolve(doc)
     eng = engine()
     ents = resolution.entities
-    sent_ids = _annotate(doc, resolution)
+    sent_ids, busy = _annotate(doc, resolution)
     text = doc_text(doc)
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
@@ -259,7 +259,7 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
         rel["conf"] = max(rel["conf"], rule.confidence)
         rel["spans"].append(span)
 
-    for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, resolution):
+    for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, busy):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
             continue
@@ -317,11 +317,16 @@ def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Re
     return relations
 
 
-def _matches(matcher: Matcher, doc: Doc, sent_ids: list[int], res: Resolution
-             ) -> list[tuple[int, int, int, list[int]]]:
-    """Matcher hits, doc-relative, over the runs of sentences that mention two arguments or
-    more (every rule links two of them within a sentence): most news sentences mention fewer,
-    and the Matcher's cost grows with the tokens it walks."""
+def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]:
+    """Each token's sentence number, and the sentences that mention two arguments or more:
+    every rule links two of them within a sentence, so only those are annotated and matched
+    (most news sentences mention fewer, and the Matcher's cost grows with the tokens it walks)."""
+    sent_ids: list[int] = []
+    sent = -1
+    for i, tok in enumerate(toks):
+        if i == 0 or tok.is_sent_start:
+            sent += 1
+        sent_ids.append(sent)
     mentions: dict[int, int] = {}
     nat = res.token_nisba
     for i, begins in enumerate(res.token_begin):
@@ -329,14 +334,20 @@ def _matches(matcher: Matcher, doc: Doc, sent_ids: list[int], res: Resolution
         nisba_start = nat[i] is not None and (i == 0 or nat[i - 1] != nat[i])
         if begins or nisba_start:
             mentions[sent_ids[i]] = mentions.get(sent_ids[i], 0) + 1 + (begins and nisba_start)
+    return sent_ids, {k for k, v in mentions.items() if v >= 2}
+
+
+def _matches(matcher: Matcher, doc: Doc, sent_ids: list[int], busy: set[int]
+             ) -> list[tuple[int, int, int, list[int]]]:
+    """Matcher hits, doc-relative, over the runs of busy sentences (see :func:`_sentences`)."""
     out: list[tuple[int, int, int, list[int]]] = []
     i, n = 0, len(sent_ids)
     while i < n:
-        if mentions.get(sent_ids[i], 0) < 2:
+        if sent_ids[i] not in busy:
             i += 1
             continue
         j = i
-        while j < n and mentions.get(sent_ids[j], 0) >= 2:
+        while j < n and sent_ids[j] in busy:
             j += 1
         for match_id, start, end, align in matcher(doc[i:j], with_alignments=True):
             out.append((match_id, start + i, end + i, align))
