@@ -75,33 +75,33 @@ def _owners(n: int, spans: Sequence[RawSpan]) -> list[int]:
     return owner
 
 
+Proposal = tuple[RawSpan, set[int]]
+
+
 def _replace_scan(n: int, spans: list[RawSpan],
-                  propose: Callable[[int, list[int], list[int]], RawSpan | None]) -> list[RawSpan]:
-    """Walk tokens left to right; where ``propose(i, owner, inside)`` returns a span starting at
-    ``i``, the model's spans it covers (``inside``) give way to it and the walk resumes after it.
-    ``owner`` maps each token to the index of the model span covering it, or -1; ``inside`` is a
-    scratch list ``propose`` fills with the indices it found (see :func:`_inside`)."""
+                  propose: Callable[[int, list[int]], Proposal | None]) -> list[RawSpan]:
+    """Walk tokens left to right; where ``propose(i, owner)`` returns a span starting at ``i`` with
+    the model spans it covers, those give way to it and the walk resumes after it. ``owner`` maps
+    each token to the index of the model span covering it, or -1."""
     owner = _owners(n, spans)
     drop: set[int] = set()
     added: list[RawSpan] = []
     i = 0
     while i < n:
-        inside: list[int] = []
-        new = propose(i, owner, inside)
-        if new is None:
+        proposal = propose(i, owner)
+        if proposal is None:
             i += 1
             continue
-        drop.update(inside)
+        new, covered = proposal
+        drop |= covered
         added.append(new)
         i = new.end
     return [s for k, s in enumerate(spans) if k not in drop] + added
 
 
-def _inside(owner: list[int], start: int, end: int, into: list[int]) -> set[int]:
-    """Indices of the model spans over tokens ``[start, end)``, also written into ``into``."""
-    found = {owner[t] for t in range(start, end)} - {-1}
-    into[:] = sorted(found)
-    return found
+def _inside(owner: list[int], start: int, end: int) -> set[int]:
+    """Indices of the model spans over tokens ``[start, end)``."""
+    return {owner[t] for t in range(start, end)} - {-1}
 
 
 # -- dash-joined surnames ------------------------------------------------------------------------
@@ -253,17 +253,17 @@ def add_gazetteer_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpa
     """ORG spans for gazetteer names outside the model's spans. A name followed by a nisba or a
     qualifier (مجلس الأمن القومي، مجلس الأمن الروسي) is another body and is skipped; the model's
     spans strictly inside a name (حلف [شمال الأطلسي]) give way to it."""
-    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
+    def propose(i: int, owner: list[int]) -> Proposal | None:
         found = _org_at(keys, i) if keys[i] else None
         if found is None:
             return None
         end, cut, base, org = found
-        inside = _inside(owner, i, end, inside_out)
+        inside = _inside(owner, i, end)
         crossing = any(spans[k].start < i or spans[k].end > end for k in inside)
         exact = any(spans[k].start == i and spans[k].end == end for k in inside)
         if crossing or exact or _another_body(keys, end):
             return None
-        return RawSpan("ORG", i, end, org=org, clitic=(cut, base))
+        return RawSpan("ORG", i, end, org=org, clitic=(cut, base)), inside
 
     return _replace_scan(len(keys), spans, propose)
 
@@ -329,7 +329,7 @@ def add_state_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     joins the body's, and so does one it put on the head alone (``[الجيش] السوري``)."""
     first = _state_heads()
 
-    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
+    def propose(i: int, owner: list[int]) -> Proposal | None:
         head_span = spans[owner[i]] if owner[i] != -1 else None
         if not keys[i] or (head_span is not None and (head_span.start != i or head_span.label == "PER")) \
                 or not any(base in first for _, base in clitic_variants(keys[i])):
@@ -338,10 +338,10 @@ def add_state_orgs(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
         if found is None:
             return None
         nisba, end = found
-        inside = _inside(owner, i, end, inside_out)
+        inside = _inside(owner, i, end)
         if any((spans[k].start, spans[k].end) not in ((nisba, end), (i, nisba)) for k in inside):
             return None
-        return RawSpan("ORG", i, end)
+        return RawSpan("ORG", i, end), inside
 
     return _replace_scan(len(keys), spans, propose)
 
@@ -360,14 +360,12 @@ def add_spoken_for_bodies(keys: Sequence[str], spans: list[RawSpan]) -> list[Raw
     cue, heads = lex["SPEAKS_FOR"], lex["ORG_NOUN"]
     stop = lex["PREPOSITION"] | lex["TIME_WORD"]
     titles = lex["TITLE_GOV"] | lex["TITLE_DIPLO"] | lex["TITLE_JOB"]
-    owner = _owners(len(keys), spans)
-    added: list[RawSpan] = []
-    for i in range(len(keys) - 2):
-        start = i + 1
-        if keys[i] not in cue or owner[start] != -1 or not keys[start] \
+
+    def propose(start: int, owner: list[int]) -> Proposal | None:
+        if start == 0 or keys[start - 1] not in cue or owner[start] != -1 or not keys[start] \
                 or not (keys[start].startswith("ال") or keys[start] in heads) \
                 or _lex_end(keys, start, titles) is not None or _nisba_end(keys, start) is not None:
-            continue  # باسم الأمين العام, باسم التونسيين: a person or a people, not a body
+            return None  # باسم الأمين العام, باسم التونسيين: a person or a people, not a body
         end, seen_definite, nisba_at = start, False, None
         while end < len(keys) and end - start < _MAX_BODY_WORDS and owner[end] == -1 \
                 and keys[end] and keys[end] not in stop:
@@ -378,11 +376,11 @@ def add_spoken_for_bodies(keys: Sequence[str], spans: list[RawSpan]) -> list[Raw
                 nisba_at = end
             seen_definite |= definite
             end += 1
-        if seen_definite and (nisba_at or end) - start >= 2:
-            added.append(RawSpan("ORG", start, end))
-            for t in range(start, end):
-                owner[t] = len(spans)
-    return spans + added
+        if not seen_definite or (nisba_at or end) - start < 2:
+            return None
+        return RawSpan("ORG", start, end), set()  # over no model span, by construction
+
+    return _replace_scan(len(keys), spans, propose)
 
 
 # -- places of the gazetteer ---------------------------------------------------------------------
@@ -430,7 +428,7 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
     person's span is left alone (it may be part of the name)."""
     nisba = gazetteer().nisba
 
-    def propose(i: int, owner: list[int], inside_out: list[int]) -> RawSpan | None:
+    def propose(i: int, owner: list[int]) -> Proposal | None:
         if not keys[i] or (owner[i] != -1 and spans[owner[i]].start != i):
             return None
         # Where the model saw a place, any gazetteer name may join its pieces; elsewhere only a
@@ -438,7 +436,7 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
         end = _place_at(keys, i, well_known=owner[i] == -1)
         if end is None:
             return None
-        inside = _inside(owner, i, end, inside_out)
+        inside = _inside(owner, i, end)
         pieces = all(spans[k].label in _PLACE_PIECES and spans[k].end <= end for k in inside)
         done = any((spans[k].start, spans[k].end) == (i, end) for k in inside)
         beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
@@ -447,6 +445,6 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
         adjective = i > 0 and keys[i - 1].startswith("ال") and " ".join(keys[i:end]) in nisba
         if not pieces or done or beside_person or adjective:
             return None
-        return RawSpan("LOC", i, end)
+        return RawSpan("LOC", i, end), inside
 
     return _replace_scan(len(keys), spans, propose)

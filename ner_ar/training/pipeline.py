@@ -21,7 +21,7 @@ from typing import Any
 
 from ner_ar.ner import CHARLM_FILES, MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
 from ner_ar.training import card, vectors
-from ner_ar.training.charlm import CharLMConfig, prepare_charlm_text, train_charlms
+from ner_ar.training.charlm import DIRECTIONS, CharLMConfig, prepare_charlm_text, train_charlms
 from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
 from ner_ar.training.evaluate import evaluate_tagger, format_table
 from ner_ar.training.fane import read_wikifane
@@ -101,18 +101,17 @@ def _vectors(config: TrainConfig, splits: Splits) -> tuple[Path, dict[str, Any]]
     return pretrain, info
 
 
-def _charlm(config: TrainConfig, pretrain: Path) -> tuple[dict[str, Path], dict[str, Any]]:
+def _charlm(cc: CharLMConfig, minutes: float, pretrain: Path
+            ) -> tuple[dict[str, Path], dict[str, Any]]:
     """Both character LMs, trained on the vectors' corpus (cached beside it, reused if there)."""
-    cc = config.charlm
     cdir = pretrain.parent / f"charlm_h{cc.hidden_dim}_e{cc.emb_dim}"
-    models = {d: cdir / "models" / f"{d}_charlm.pt" for d in ("forward", "backward")}
-    info: dict[str, Any] = {"dir": str(cdir), "minutes": config.charlm_min, **asdict(cc)}
+    models = {d: cdir / "models" / f"{d}_charlm.pt" for d in DIRECTIONS}
+    info: dict[str, Any] = {"dir": str(cdir), "minutes": minutes, **asdict(cc)}
     if all(p.exists() for p in models.values()):
         log.info("reusing character LMs in %s", cdir)
         return models, info
     train_dir, dev = prepare_charlm_text(pretrain.parent / "corpus.txt", cdir, cc)
-    assert config.charlm_min is not None
-    return train_charlms(train_dir, dev, cdir / "models", cc, config.charlm_min * 60), info
+    return train_charlms(train_dir, dev, cdir / "models", cc, minutes * 60), info
 
 
 def run(config: TrainConfig) -> dict[str, Any]:
@@ -138,7 +137,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
     charlm_info: dict[str, Any] | None = None
     if config.charlm_min is not None:
         t = time.time()
-        charlm, charlm_info = _charlm(config, pretrain)
+        charlm, charlm_info = _charlm(config.charlm, config.charlm_min, pretrain)
         timings["charlm_s"] = round(time.time() - t, 1)
 
     t = time.time()
@@ -155,7 +154,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
     for name in CHARLM_FILES:
         (config.out / name).unlink(missing_ok=True)
     if charlm:
-        for direction, name in zip(("forward", "backward"), CHARLM_FILES, strict=True):
+        for direction, name in zip(DIRECTIONS, CHARLM_FILES, strict=True):
             shutil.copyfile(charlm[direction], config.out / name)
     write_resources_json(config.out)
 
