@@ -18,7 +18,9 @@ normalised keys (:func:`~ner_ar.relations.lexicon.token_key`, '' for a blank tok
   becomes an ORG span where the model missed it;
 - :func:`add_gazetteer_places`: a well-known place (every country, large cities: see
   :attr:`~ner_ar.gazetteer.Gazetteer.well_known`) becomes a LOC span where the model missed it
-  (``لهافانا``), and a name the model cut in pieces (``[الكوت] [ديفوار]``) becomes one span.
+  (``لهافانا``), and a name the model cut in pieces (``[الكوت] [ديفوار]``) becomes one span;
+- :func:`add_repeated_names`: a person, organisation or place the model found in one sentence
+  becomes a span where it recurs, untagged, elsewhere in the document (``لاريجاني``).
 
 :func:`complete_spans` runs them in that order; :func:`org_match` types and links a span the model
 found itself. Clitics are not cut here: :mod:`ner_ar.resolve` trims them with exact offsets.
@@ -63,6 +65,7 @@ def complete_spans(doc: Doc, keys: Sequence[str]) -> list[RawSpan]:
     spans = add_state_orgs(keys, spans)
     spans = add_spoken_for_bodies(keys, spans)
     spans = add_gazetteer_places(keys, spans)
+    spans = add_repeated_names(keys, spans)
     return sorted(spans, key=lambda s: s.start)
 
 
@@ -446,5 +449,67 @@ def add_gazetteer_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawS
         if not pieces or done or beside_person or adjective:
             return None
         return RawSpan("LOC", i, end), inside
+
+    return _replace_scan(len(keys), spans, propose)
+
+
+# -- names repeated in the document --------------------------------------------------------------
+
+_REPEATED = ("PER", "ORG", "LOC")
+_MIN_SINGLE = 4  # letters in a one-word name that may be repeated: shorter ones are often words
+
+
+def _bases(k: str) -> list[str]:
+    """The token's key less each proclitic reading (و ف ب ل, not ك), itself last."""
+    return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+
+
+def _document_names(keys: Sequence[str], spans: Sequence[RawSpan], single_stop: frozenset[str]
+                    ) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word (without proclitics) -> [(other words, label)], longest first, for the names of
+    the model's PER/ORG/LOC spans. A name seen with two labels keeps its most frequent one."""
+    votes: dict[tuple[str, ...], dict[str, int]] = {}
+    for s in spans:
+        words = tuple(keys[s.start:s.end])
+        if s.label not in _REPEATED or not all(words):
+            continue
+        for base in _bases(words[0]):
+            name = (base, *words[1:])
+            if len(name) == 1 and (len(base) < _MIN_SINGLE or base in single_stop):
+                continue
+            counts = votes.setdefault(name, {})
+            counts[s.label] = counts.get(s.label, 0) + 1
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, counts in votes.items():
+        label = max(_REPEATED, key=lambda lab: counts.get(lab, 0))
+        out.setdefault(name[0], []).append((name[1:], label))
+    for lst in out.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return out
+
+
+def add_repeated_names(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """Where a name of the model's PER/ORG/LOC spans recurs outside every span, it becomes a span
+    of the same type: the model tags each sentence on its own, and often finds a name in one
+    sentence that it misses in the next. A proclitic may precede the recurrence (``ولاريجاني``).
+    One-word names need four letters and must not be common or title words; a recurrence next to
+    another span is left alone (it may be part of a longer name)."""
+    lex = lexicons()
+    names = _document_names(keys, spans, lex["COMMON_WORD"] | lex["PERSON_NOUN"] | lex["PLACE_STOP"])
+    if not names:
+        return spans
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        if not keys[i] or owner[i] != -1:
+            return None
+        for base in _bases(keys[i]):
+            for rest, label in names.get(base, ()):
+                end = i + 1 + len(rest)
+                if end > len(keys) or tuple(keys[i + 1:end]) != rest or _inside(owner, i, end):
+                    continue
+                if any(0 <= t < len(keys) and owner[t] != -1 for t in (i - 1, end)):
+                    return None
+                return RawSpan(label, i, end), set()
+        return None
 
     return _replace_scan(len(keys), spans, propose)

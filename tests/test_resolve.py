@@ -290,3 +290,21 @@ def test_place_after_a_local_title_is_split_from_the_person() -> None:
     # After a national title the "place" is a first name (Vladimir is also a town).
     _, ents = _entities("استقبل الرئيس [فلاديمير بوتين](PER) ضيفه.")
     assert [e.name for e in ents] == ["فلاديمير بوتين"]
+
+
+def test_name_found_once_is_found_where_it_recurs() -> None:
+    text, ents = _entities("التقى [لاريجاني](PER) وفدا من [الوكالة الدولية](ORG). وقال لاريجاني للصحفيين إن "
+                           "ممثلي الوكالة الدولية وصلوا، وأشاد بالوكالة الدولية ولاريجاني ينتظر.")
+    larijani = _by_name(ents, "لاريجاني")
+    assert larijani.type.value == "PER"
+    assert [m.start for m in larijani.mentions] == [
+        text.index("لاريجاني"), text.index("وقال لاريجاني") + 5, text.index("ولاريجاني") + 1]
+    agency = _by_name(ents, "الوكالة الدولية")
+    assert agency.type.value == "ORG" and len(agency.mentions) == 3
+
+
+def test_short_or_common_words_and_name_parts_are_not_repeated() -> None:
+    # عمر is too short to trust alone; حسن next to another name may be part of it.
+    _, ents = _entities("قال [عمر](PER) إن عمر البناء طويل. وقال [أحمد](PER) إن [حسن](PER) حسن أحمد بن علي.")
+    mentions = {e.name: len(e.mentions) for e in ents}
+    assert mentions["عمر"] == 1 and mentions["حسن"] == 1

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
+
 from ner_ar.ner import ModelFiles, Tagger
 from ner_ar.training.corpora import aqmar_split, load_splits, normalize_tag, read_conll
 
@@ -15,17 +17,24 @@ def test_tiny_training_writes_a_loadable_model(tmp_path: Path, shared_data: Path
     out = tmp_path / "tiny_model"
     cmd = [sys.executable, "-m", "ner_ar.training", "--tiny", "--data", str(shared_data),
            "--out", str(out), "--work", str(tmp_path / "work"), "--threads", "1",
-           "--charlm", "0.3"]
+           "--charlm", "0.3", "--silver", "20"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     files = ModelFiles.locate(out)
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert set(metrics["scores"]) == {"anercorp_test", "anercorp_test_as_distributed", "aqmar_test", "dev"}
-    assert metrics["data"]["train_sentences"] == 300
+    # 300 gold sentences plus 20 silver ones, tagged by the shipped model, each with an entity.
+    assert metrics["data"]["train_sentences"] == 320
+    assert metrics["data"]["silver"]["sentences"] == 20
+    silver = read_conll(tmp_path / "work" / "silver.bio", cleaned=False)
+    assert len(silver) == 20 and all(any(t != "O" for _, t in s) for s in silver)
     assert "python -m ner_ar.training --tiny" in metrics["command"]
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "ANERcorp" in card and "CC BY-SA" in card and metrics["command"] in card
-    assert files.pretrain.stat().st_size > 0
+    # Stored at half precision; Stanza loads them into float32 weights.
+    assert torch.load(files.pretrain, weights_only=False)["emb"].dtype == torch.float16
+    assert all(t.dtype == torch.float16 for t in torch.load(files.model, weights_only=False)["model"].values()
+               if t.is_floating_point())
     # Trained with character LMs: they ship beside the tagger and are listed in its index.
     assert files.charlm is not None and all(p.stat().st_size > 0 for p in files.charlm)
     sizes = json.loads(files.resources.read_text(encoding="utf-8"))["ner_ar"]["sizes"]

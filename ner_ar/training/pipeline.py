@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ner_ar.ner import CHARLM_FILES, MODEL_FILE, PRETRAIN_FILE, Tagger, write_resources_json
-from ner_ar.training import card, vectors
+from ner_ar.training import card, export, vectors
 from ner_ar.training.charlm import DIRECTIONS, CharLMConfig, prepare_charlm_text, train_charlms
 from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stanza_json
 from ner_ar.training.evaluate import evaluate_tagger, format_table
 from ner_ar.training.fane import read_wikifane
+from ner_ar.training.silver import SILVER_SOURCE, SilverConfig, silver_sentences
 from ner_ar.training.stanza_train import TaggerConfig, dev_curve, train_tagger
 
 log = logging.getLogger("ner_ar.training")
@@ -56,6 +57,8 @@ class TrainConfig:
     time_limit_min: float | None = None
     charlm_min: float | None = None  # None: no character LM
     charlm: CharLMConfig = field(default_factory=CharLMConfig)
+    silver: SilverConfig | None = None  # None: gold data only
+    teachers: list[Path] | None = None  # tag the silver sentences (default: the shipped model)
     max_train: int | None = None
     max_eval: int | None = None
     threads: int = 2
@@ -123,6 +126,18 @@ def run(config: TrainConfig) -> dict[str, Any]:
         train = train + read_wikifane(config.data / "ner" / "fane" / "WikiFANE_Gold_2014_500K.txt")
     if config.max_train:
         train, dev = train[:config.max_train], dev[:max(20, config.max_train // 3)]
+    silver_info: dict[str, Any] | None = None
+    if config.silver is not None:
+        t = time.time()
+        teachers = [Tagger(d, threads=config.threads) for d in config.teachers or [None]]
+        silver = silver_sentences(config.data, teachers, config.silver)
+        silver_info = {**asdict(config.silver), "source": SILVER_SOURCE,
+                       "teachers": [str(t.files.directory) for t in teachers],
+                       "sentences": len(silver), "tokens": sum(len(s) for s in silver),
+                       "seconds": round(time.time() - t, 1)}
+        del teachers
+        write_conll(silver, config.work / "silver.bio")
+        train = train + silver
     write_stanza_json(train, config.work / "train.json")
     write_stanza_json(dev, config.work / "dev.json")
     for name, sents in splits.tests.items():
@@ -149,8 +164,8 @@ def run(config: TrainConfig) -> dict[str, Any]:
     timings["tagger_s"] = round(time.time() - t, 1)
 
     config.out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(model, config.out / MODEL_FILE)
-    shutil.copyfile(pretrain, config.out / PRETRAIN_FILE)
+    export.save_half_model(model, config.out / MODEL_FILE)
+    export.save_half_pretrain(pretrain, config.out / PRETRAIN_FILE)
     for name in CHARLM_FILES:
         (config.out / name).unlink(missing_ok=True)
     if charlm:
@@ -172,7 +187,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
         "model": config.out.name,
         "scores": results,
         "data": {"train_sentences": len(train), "dev_sentences": len(dev),
-                 "wikifane": config.wikifane,
+                 "wikifane": config.wikifane, "silver": silver_info,
                  "train_tokens": sum(len(s) for s in train)},
         "vectors": {**asdict(config.vectors), **vec_info},
         "charlm": charlm_info,
@@ -213,6 +228,11 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--charlm", type=float, default=None, metavar="MINUTES",
                    help="train forward and backward character LMs for this long (side by side) "
                         "and feed them to the tagger; reused if already cached")
+    p.add_argument("--silver", type=int, default=None, metavar="N",
+                   help="add N sentences of unlabeled news tagged by the teachers (self-training)")
+    p.add_argument("--teacher", type=Path, action="append", default=None, dest="teachers",
+                   help="a model that tags the silver sentences; repeat it to keep only the "
+                        "sentences all teachers tag alike (default: the shipped model)")
     return p
 
 
@@ -221,6 +241,8 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
                          vectors_root=args.vectors_root, wikifane=args.wikifane,
                          time_limit_min=args.time_limit, charlm_min=args.charlm,
                          command="python -m ner_ar.training " + " ".join(argv))
+    if args.silver:
+        config.silver, config.teachers = SilverConfig(limit=args.silver), args.teachers
     if args.tiny:
         tiny(config)
     else:
