@@ -47,6 +47,25 @@ def _charlm_line(charlm: dict[str, Any] | None) -> str:
             f"{charlm['dev_chars']:,} held-out characters.\n")
 
 
+def _silver_line(silver: dict[str, Any] | None) -> str:
+    if not silver:
+        return ""
+    teachers = ", ".join(f"`{t}`" for t in silver["teachers"])
+    return (f"- Silver data (`--silver`, self-training): {silver['sentences']} sentences "
+            f"({silver['tokens']} tokens) of `{silver['source']}` (every {silver['stride']}th "
+            f"article, at most {silver['per_article']} sentences of {silver['min_tokens']}-"
+            f"{silver['max_tokens']} tokens each), kept where the teachers ({teachers}) all give "
+            f"the same tags and find an entity; included in the train count above.\n")
+
+
+def _finetune_line(tagger: dict[str, Any]) -> str:
+    extra = tagger.get("extra", [])
+    if "--finetune_load_name" not in extra:
+        return ""
+    start = extra[extra.index("--finetune_load_name") + 1]
+    return f"- Tagger started from the weights of `{start}` (`--finetune-from`), not from scratch.\n"
+
+
 def write_card(out: Path, metrics: dict[str, Any]) -> Path:
     scores = metrics["scores"]
     types = sorted({t for r in scores.values() for t in r["per_type"]})
@@ -91,8 +110,9 @@ Measured by the training command below (it evaluates the model it writes), or ag
 - Word vectors: fastText skipgram, {vec['dim']} dimensions, minCount {vec['min_count']},
   {vec['epoch']} epochs, on the unlabeled text plus the train and dev sentences, tokenised with
   spaCy's blank Arabic tokenizer (as the library tokenises input) and lowercased (Stanza lowercases
-  before lookup); the {vec['vocab']} most frequent words kept in `pretrain.pt`.
-{_charlm_line(metrics.get("charlm"))}- Tagger: {hp}.
+  before lookup); the {vec.get('words', vec['vocab'])} most frequent words kept in `pretrain.pt`
+  (stored at half precision, as is `ner.pt`; Stanza loads both into float32 weights).
+{_silver_line(metrics['data'].get('silver'))}{_charlm_line(metrics.get("charlm"))}{_finetune_line(tagger)}- Tagger: {hp}.
 - Dev F1 by evaluation (step: F1): {", ".join(f"{st}: {_f(f1)}" for st, f1 in metrics.get("dev_curve", []))}.
 - Wall time on a 2-core CPU machine: {", ".join(f"{k} {v} s" for k, v in metrics['timings'].items())}.
 - Files: {size}.

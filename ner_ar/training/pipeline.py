@@ -146,6 +146,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
 
     t = time.time()
     pretrain, vec_info = _vectors(config, splits)
+    vec_info["words"] = vectors.pretrain_words(pretrain)
     timings["vectors_s"] = round(time.time() - t, 1)
 
     charlm: dict[str, Path] | None = None
@@ -233,6 +234,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--teacher", type=Path, action="append", default=None, dest="teachers",
                    help="a model that tags the silver sentences; repeat it to keep only the "
                         "sentences all teachers tag alike (default: the shipped model)")
+    p.add_argument("--finetune-from", type=Path, default=None, metavar="DIR",
+                   help="start the tagger from this model directory's weights (its pretrain must "
+                        "be the one this run builds) instead of from scratch")
     return p
 
 
@@ -252,6 +256,9 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
         value = getattr(args, name)
         if value is not None:
             setattr(config.tagger, attr, value)
+    if args.finetune_from:
+        config.tagger.extra += ["--finetune", "--finetune_load_name",
+                                str(args.finetune_from / MODEL_FILE)]
     return config
 
 

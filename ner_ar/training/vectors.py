@@ -93,3 +93,12 @@ def vec_to_pretrain(vec_path: Path, pt_path: Path, max_vocab: int) -> Path:
     if not pt_path.exists():
         raise RuntimeError(f"Stanza did not write the pretrain file {pt_path}")
     return pt_path
+
+
+def pretrain_words(pt_path: Path) -> int:
+    """Number of words in a Stanza pretrain (its special entries such as ``<UNK>`` not counted)."""
+    import torch
+    from stanza.models.common.vocab import VOCAB_PREFIX
+
+    data = torch.load(pt_path, map_location="cpu", weights_only=False)
+    return len(data["vocab"]["_id2unit"]) - len(VOCAB_PREFIX)
