@@ -236,7 +236,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                         "sentences all teachers tag alike (default: the shipped model)")
     p.add_argument("--finetune-from", type=Path, default=None, metavar="DIR",
                    help="start the tagger from this model directory's weights (its pretrain must "
-                        "be the one this run builds) instead of from scratch")
+                        "be the one this run builds) instead of from scratch; Stanza then keeps "
+                        "that model's hyper-parameters (lr, dropout, ...) and ignores ours")
     return p
 
 
