@@ -19,6 +19,7 @@ from ner_ar.ner import (
     Tagger,
     bioes_spans,
     default_model_dir,
+    packaged_model_dir,
 )
 from ner_ar.training.corpora import read_conll
 from ner_ar.training.evaluate import evaluate_tagger
@@ -122,3 +123,24 @@ def test_tagger_on_pretokenised_sentences(extractor) -> None:  # type: ignore[no
 ])
 def test_bioes_spans(tags: list[str], spans: list[tuple[int, int, str]]) -> None:
     assert bioes_spans(tags) == spans
+
+
+def test_only_the_packaged_model_skips_the_weights_only_unpickler(
+        model_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    calls: list[tuple[str, object]] = []
+    real_load = torch.load
+
+    def spy(f, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((Path(f).name, kwargs.get("weights_only")))
+        return real_load(f, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", spy)
+    Tagger(model_copy, threads=1)  # a directory outside the package: Stanza's safe loader
+    assert calls and all(weights_only is True for _, weights_only in calls)
+    calls.clear()
+    tagger = Tagger(packaged_model_dir(), threads=1)
+    assert {name for name, weights_only in calls if weights_only is False} == {MODEL_FILE, PRETRAIN_FILE}
+    assert torch.load is spy  # put back once the pipeline is built
+    assert tagger.tag([["زار", "بوتين", "موسكو"]])[0][1:] == ["S-PER", "S-LOC"]

@@ -64,8 +64,8 @@ def _finetune_line(tagger: dict[str, Any]) -> str:
         return ""
     start = extra[extra.index("--finetune_load_name") + 1]
     return (f"- Tagger started from the weights of `{start}` (`--finetune-from`), not from scratch;"
-            f" Stanza keeps that model's hyper-parameters (learning rate, dropout, sizes), so the "
-            f"tagger line below lists our defaults, not what it ran with.\n")
+            f" Stanza keeps that model's hyper-parameters (learning rate, dropout, sizes); the "
+            f"tagger line below is read back from the trained checkpoint.\n")
 
 
 def write_card(out: Path, metrics: dict[str, Any]) -> Path:

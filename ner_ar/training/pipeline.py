@@ -26,7 +26,7 @@ from ner_ar.training.corpora import Splits, load_splits, write_conll, write_stan
 from ner_ar.training.evaluate import evaluate_tagger, format_table
 from ner_ar.training.fane import read_wikifane
 from ner_ar.training.silver import SILVER_SOURCE, SilverConfig, silver_sentences
-from ner_ar.training.stanza_train import TaggerConfig, dev_curve, train_tagger
+from ner_ar.training.stanza_train import TaggerConfig, dev_curve, ran_with, train_tagger
 
 log = logging.getLogger("ner_ar.training")
 
@@ -192,7 +192,7 @@ def run(config: TrainConfig) -> dict[str, Any]:
                  "train_tokens": sum(len(s) for s in train)},
         "vectors": {**asdict(config.vectors), **vec_info},
         "charlm": charlm_info,
-        "tagger": asdict(config.tagger),
+        "tagger": ran_with(model, config.tagger),
         "dev_curve": dev_curve(save_dir / "train.log"),
         "timings": timings,
         "command": config.command,

@@ -97,3 +97,16 @@ def dev_curve(log_file: Path) -> list[tuple[int, float]]:
     """``(step, dev F1)`` at every evaluation Stanza logged."""
     text = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else ""
     return [(int(m.group(1)), round(float(m.group(2)), 4)) for m in _DEV_LINE.finditer(text)]
+
+
+def ran_with(model: Path, config: TaggerConfig) -> dict[str, object]:
+    """The hyper-parameters a trained checkpoint was trained with, as ``TaggerConfig`` fields.
+
+    They are read back from the checkpoint because Stanza, when it starts from another model,
+    keeps that model's values and ignores the ones we passed."""
+    import torch
+
+    saved = torch.load(model, map_location="cpu", weights_only=False)["config"]
+    out: dict[str, object] = {k: saved.get(k, v) for k, v in vars(config).items() if k != "extra"}
+    out["extra"] = list(config.extra)
+    return out
