@@ -107,6 +107,12 @@ def _inside(owner: list[int], start: int, end: int) -> set[int]:
     return {owner[t] for t in range(start, end)} - {-1}
 
 
+def _bases(k: str) -> list[str]:
+    """The token's key less each proclitic reading (و ف ب ل; not ك: كبيرا is no كـبيرا), itself
+    last."""
+    return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+
+
 # -- dash-joined surnames ------------------------------------------------------------------------
 
 def _dash_word_end(doc: Doc, j: int) -> int | None:
@@ -414,8 +420,8 @@ def _place_at(keys: Sequence[str], i: int, well_known: bool) -> int | None:
     stop = lexicons()["PLACE_STOP"]
     if keys[i] in stop:
         return None
-    for plen, base in clitic_variants(keys[i]):
-        if "ك" in keys[i][:plen] or len(base) < 3 or base in stop:
+    for base in _bases(keys[i]):
+        if len(base) < 3 or base in stop:
             continue
         for rest in by_first.get(base, ()):
             j = i + 1 + len(rest)
@@ -459,11 +465,6 @@ _REPEATED = ("PER", "ORG", "LOC")
 _MIN_SINGLE = 4  # letters in a one-word name that may be repeated: shorter ones are often words
 
 Name = tuple[str, ...]
-
-
-def _bases(k: str) -> list[str]:
-    """The token's key less each proclitic reading (و ف ب ل, not ك), itself last."""
-    return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
 
 
 def _document_names(keys: Sequence[str], spans: Sequence[RawSpan], single_stop: frozenset[str]
@@ -523,9 +524,10 @@ def add_repeated_names(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpa
 
     Guards: one-word names need four letters and must not be common, title or time words
     (months: ``يوليو``); a recurrence next to another span is left alone (it may be part of a
-    longer name). A name seen with two labels keeps its most frequent one. Not guarded: a name the model left untagged more often
-    than it tagged it is repeated all the same; skipping those lost more right spans than wrong
-    ones on ANERcorp test and dev (``benchmarks/ner_completion.py``)."""
+    longer name). A name seen with two labels keeps its most frequent one. Not guarded: a name
+    the model left untagged more often than it tagged it is repeated all the same; skipping those
+    lost more right spans than wrong ones on ANERcorp test and dev
+    (``benchmarks/ner_completion.py``)."""
     lex = lexicons()
     by_first, votes = _document_names(keys, spans,
                                       lex["COMMON_WORD"] | lex["PERSON_NOUN"] | lex["PLACE_STOP"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from ner_ar.ner import CHARLM_FILES, MODEL_FILE, PRETRAIN_FILE, write_resources_json
-from ner_ar.training.export import save_half_model, save_half_pretrain
+from ner_ar.training.export import save_half_checkpoint, save_half_pretrain
 
 
 def expand_vocabulary(model_dir: Path, pretrain: Path, out: Path) -> Path:
@@ -35,10 +35,7 @@ def expand_vocabulary(model_dir: Path, pretrain: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     checkpoint["vocab"]["word"] = bigger["vocab"]
     checkpoint["config"]["pretrain_max_vocab"] = len(new)
-    tmp = out / (MODEL_FILE + ".full")
-    torch.save(checkpoint, tmp)
-    save_half_model(tmp, out / MODEL_FILE)
-    tmp.unlink()
+    save_half_checkpoint(checkpoint, out / MODEL_FILE)
     save_half_pretrain(pretrain, out / PRETRAIN_FILE)
     for name in CHARLM_FILES:
         if (model_dir / name).is_file():

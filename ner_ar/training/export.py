@@ -20,12 +20,16 @@ def _half(value: Any) -> Any:
     return value
 
 
-def save_half_model(src: Path, dst: Path) -> Path:
-    """A Stanza NER checkpoint with its weights stored as float16 (vocab and config unchanged)."""
-    checkpoint = torch.load(src, map_location="cpu", weights_only=False)
-    checkpoint["model"] = {name: _half(value) for name, value in checkpoint["model"].items()}
-    torch.save(checkpoint, dst)
+def save_half_checkpoint(checkpoint: dict[str, Any], dst: Path) -> Path:
+    """Save a Stanza NER checkpoint with its weights as float16 (vocab and config unchanged)."""
+    weights = {name: _half(value) for name, value in checkpoint["model"].items()}
+    torch.save({**checkpoint, "model": weights}, dst)
     return dst
+
+
+def save_half_model(src: Path, dst: Path) -> Path:
+    """Copy a Stanza NER checkpoint file with its weights stored as float16."""
+    return save_half_checkpoint(torch.load(src, map_location="cpu", weights_only=False), dst)
 
 
 def save_half_pretrain(src: Path, dst: Path) -> Path:
