@@ -17,153 +17,35 @@ True
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from spacy import displacy
-from spacy.displacy.templates import TPL_ENT_RTL
-from spacy.lang.ar import ArabicDefaults
 
-from ner_ar.graph.build import SEP, assign_nodes, to_networkx
-from ner_ar.schema import Document, EntityType
+from ner_ar.docview import (
+    ENTITY_COLORS,
+    ENTITY_COLUMNS,
+    JUPYTER_HINT,
+    RELATION_COLUMNS,
+    entities_frame,
+    entity_rows,
+    pandas_module,
+    relation_rows,
+    relations_frame,
+    render_html,
+)
+from ner_ar.graph.build import assign_nodes, to_networkx
+from ner_ar.schema import Document
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-ENTITY_COLORS: dict[str, str] = {
-    EntityType.PER.value: "#aa9cfc",
-    EntityType.ORG.value: "#7aecec",
-    EntityType.GPE.value: "#feca74",
-    EntityType.LOC.value: "#ff9561",
-    EntityType.FAC.value: "#9cc9cc",
-    EntityType.MISC.value: "#e4e7d2",
-}
-"""One colour per entity type, shared by the HTML view and the graph drawing."""
+__all__ = ["ENTITY_COLORS", "ENTITY_COLUMNS", "RELATION_COLUMNS", "corpus_entities_frame",
+           "corpus_relations_frame", "entities_frame", "plot_graph", "relations_frame",
+           "render_html", "shape_arabic"]
 
-ENTITY_COLUMNS = ["id", "type", "name", "kb_id", "mention_count", "mentions", "start", "end",
-                  "confidence"]
-"""Columns of :func:`entities_frame`; ``start``/``end`` are those of the first mention."""
-
-RELATION_COLUMNS = ["id", "type", "subject_id", "subject", "object_id", "object", "role",
-                    "evidence", "evidence_count", "rule", "confidence", "symmetric"]
-"""Columns of :func:`relations_frame`; ``evidence`` is the first evidence text."""
-
-# displaCy picks its right-to-left entity template before it knows the direction, so ask for it.
-_DIRECTION = ArabicDefaults.writing_system.get("direction", "rtl")
-_KB_URLS = {
-    "geonames": "https://www.geonames.org/{}",
-    "wikidata": "https://www.wikidata.org/wiki/{}",
-}
-_JUPYTER_HINT = 'pip install "ner_ar[jupyter]"'
-
-
-def _kb_url(kb_id: str) -> str:
-    prefix, _, local = kb_id.partition(":")
-    template = _KB_URLS.get(prefix)
-    return template.format(local) if template else "#"
-
-
-def _displacy_spans(doc: Document) -> list[dict[str, Any]]:
-    spans = sorted(
-        ((m.start, m.end, ent) for ent in doc.entities for m in ent.mentions if m.end > m.start),
-        key=lambda s: (s[0], -s[1]),
-    )
-    out: list[dict[str, Any]] = []
-    last_end = -1
-    for start, end, ent in spans:
-        # displaCy cannot draw nested or overlapping marks: the earlier, longer mention wins.
-        if start < last_end:
-            continue
-        span: dict[str, Any] = {"start": start, "end": end, "label": ent.type.value}
-        if ent.kb_id:
-            span.update(kb_id=ent.kb_id, kb_url=_kb_url(ent.kb_id))
-        out.append(span)
-        last_end = end
-    return out
-
-
-def _relation_rows(doc: Document) -> list[dict[str, Any]]:
-    names = {ent.id: ent.name for ent in doc.entities}
-    return [
-        {
-            "id": rel.id, "type": rel.type.value,
-            "subject_id": rel.subject, "subject": names.get(rel.subject, rel.subject),
-            "object_id": rel.object, "object": names.get(rel.object, rel.object),
-            "role": rel.role or "",
-            "evidence": rel.evidence[0].text if rel.evidence else "",
-            "evidence_count": len(rel.evidence), "rule": rel.rule,
-            "confidence": rel.confidence, "symmetric": rel.type.symmetric,
-        }
-        for rel in doc.relations
-    ]
-
-
-def _relation_table(doc: Document) -> str:
-    if not doc.relations:
-        return ""
-    head = ("subject", "relation", "object", "role", "evidence")
-    cells = "".join(f"<th style='text-align:right;padding:2px 8px'>{h}</th>" for h in head)
-    body = []
-    for row in _relation_rows(doc):
-        arrow = "↔" if row["symmetric"] else ""
-        values = (row["subject"], f"{arrow}{row['type']}", row["object"], row["role"], row["evidence"])
-        tds = "".join(f"<td style='text-align:right;padding:2px 8px'>{html.escape(str(v))}</td>"
-                      for v in values)
-        body.append(f"<tr>{tds}</tr>")
-    return (f'<table class="ner-ar-relations" dir="{_DIRECTION}" lang="ar" '
-            f'style="font-size:0.9em;border-collapse:collapse;margin-top:0.5em">'
-            f"<thead><tr>{cells}</tr></thead><tbody>{''.join(body)}</tbody></table>")
-
-
-def render_html(doc: Document) -> str:
-    """The text right to left with its entities highlighted by displaCy, then a relation table.
-
-    Nested mentions (a nisba inside an organisation name) show the outer one only.
-    """
-    parsed = {
-        "text": doc.text,
-        "ents": _displacy_spans(doc),
-        "title": doc.id,
-        "settings": {"lang": "ar", "direction": _DIRECTION},
-    }
-    options = {"colors": ENTITY_COLORS, "template": TPL_ENT_RTL}
-    marked = displacy.render(parsed, style="ent", manual=True, options=options, jupyter=False)
-    return f'<div class="ner-ar" dir="{_DIRECTION}" lang="ar">{marked}{_relation_table(doc)}</div>'
-
-
-def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as err:
-        raise ImportError(f"DataFrames need pandas: {_JUPYTER_HINT}") from err
-    return pandas
-
-
-def _entity_rows(doc: Document) -> list[dict[str, Any]]:
-    rows = []
-    for ent in doc.entities:
-        first = min(ent.mentions, key=lambda m: m.start, default=None)
-        rows.append({
-            "id": ent.id, "type": ent.type.value, "name": ent.name, "kb_id": ent.kb_id or "",
-            "mention_count": len(ent.mentions),
-            "mentions": SEP.join(dict.fromkeys(m.text for m in ent.mentions)),
-            "start": first.start if first else None, "end": first.end if first else None,
-            "confidence": ent.confidence,
-        })
-    return rows
-
-
-def entities_frame(doc: Document) -> pd.DataFrame:
-    """One row per entity, columns :data:`ENTITY_COLUMNS`."""
-    return _pandas().DataFrame(_entity_rows(doc), columns=ENTITY_COLUMNS)
-
-
-def relations_frame(doc: Document) -> pd.DataFrame:
-    """One row per relation, columns :data:`RELATION_COLUMNS`, entity names next to their ids."""
-    return _pandas().DataFrame(_relation_rows(doc), columns=RELATION_COLUMNS)
+_JUPYTER_HINT = JUPYTER_HINT
 
 
 def _doc_ids(docs: list[Document]) -> list[str]:
@@ -177,8 +59,8 @@ def corpus_entities_frame(docs: Iterable[Document]) -> pd.DataFrame:
     docs = list(docs)
     rows = []
     for doc_id, doc, nodes in zip(_doc_ids(docs), docs, assign_nodes(docs), strict=True):
-        rows += [{"doc_id": doc_id, "node_id": nodes[row["id"]], **row} for row in _entity_rows(doc)]
-    return _pandas().DataFrame(rows, columns=["doc_id", "node_id", *ENTITY_COLUMNS])
+        rows += [{"doc_id": doc_id, "node_id": nodes[row["id"]], **row} for row in entity_rows(doc)]
+    return pandas_module().DataFrame(rows, columns=["doc_id", "node_id", *ENTITY_COLUMNS])
 
 
 def corpus_relations_frame(docs: Iterable[Document]) -> pd.DataFrame:
@@ -189,8 +71,8 @@ def corpus_relations_frame(docs: Iterable[Document]) -> pd.DataFrame:
     rows = []
     for doc_id, doc, nodes in zip(_doc_ids(docs), docs, assign_nodes(docs), strict=True):
         rows += [{"doc_id": doc_id, "subject_node": nodes.get(row["subject_id"], ""),
-                  "object_node": nodes.get(row["object_id"], ""), **row} for row in _relation_rows(doc)]
-    return _pandas().DataFrame(rows, columns=["doc_id", "subject_node", "object_node", *RELATION_COLUMNS])
+                  "object_node": nodes.get(row["object_id"], ""), **row} for row in relation_rows(doc)]
+    return pandas_module().DataFrame(rows, columns=["doc_id", "subject_node", "object_node", *RELATION_COLUMNS])
 
 
 def _bidi() -> Any:

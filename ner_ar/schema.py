@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ner_ar import docview
+
 
 class EntityType(str, Enum):
     """Entity types (see docs/relations.md)."""
@@ -123,23 +125,19 @@ class Document(_Model):
     def entities_of_type(self, type_: EntityType | str) -> list[Entity]:
         return [e for e in self.entities if e.type == EntityType(type_)]
 
-    # Notebook helpers live in ner_ar.display (pandas and friends are optional extras).
+    # The view lives in ner_ar.docview, a leaf module: the schema never imports the graph or
+    # display code (they depend on it), and pandas is imported only when a frame is asked for.
     def _repr_html_(self) -> str:
-        from ner_ar.display import render_html
-
-        return render_html(self)
+        """The text right to left with its entities highlighted, then a relation table."""
+        return docview.render_html(self)
 
     def entities_frame(self) -> Any:
         """Entities as a pandas DataFrame (needs the ``jupyter`` extra)."""
-        from ner_ar.display import entities_frame
-
-        return entities_frame(self)
+        return docview.entities_frame(self)
 
     def relations_frame(self) -> Any:
         """Relations as a pandas DataFrame (needs the ``jupyter`` extra)."""
-        from ner_ar.display import relations_frame
-
-        return relations_frame(self)
+        return docview.relations_frame(self)
 
 
 def json_schema() -> dict[str, Any]:
