@@ -47,7 +47,7 @@ def _documents(sents: list[Sentence], tags: list[list[str]], chunk: int
 def _steps() -> dict[str, Callable[[Doc, list[str], list[complete.RawSpan]], list[complete.RawSpan]]]:
     return {
         "tagger alone": lambda doc, keys, spans: spans,
-        "+ repeated names only": lambda doc, keys, spans: complete.add_repeated_names(keys, spans),
+        "+ repeated names only": lambda doc, keys, spans: complete.add_repeated_names(doc, keys, spans),
         "all completion steps": lambda doc, keys, spans: complete.complete_spans(doc, keys),
     }
 

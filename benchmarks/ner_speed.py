@@ -52,8 +52,8 @@ def main() -> None:
     t_all = time.perf_counter() - t0
 
     # Resolution + relations alone, on documents whose entities are already set.
+    from ner_ar.pipeline import resolve
     from ner_ar.relations import extract_relations
-    from ner_ar.resolve import resolve
 
     sdocs = [ex._segment(text) for text in texts]
     for sdoc in sdocs:

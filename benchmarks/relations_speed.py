@@ -17,10 +17,10 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from ner_ar.pipeline import resolve
 from ner_ar.relations import extract_relations
 from ner_ar.relations.engine import engine
 from ner_ar.relations.markup import doc_from_markup
-from ner_ar.resolve import resolve
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

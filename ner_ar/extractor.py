@@ -1,25 +1,37 @@
-"""The Extractor: text in, ``schema.Document`` out. Loads the model once; batches in ``pipe``."""
+"""The Extractor: text in, ``schema.Document`` out. Loads the model once; batches in ``pipe``.
+
+It runs the pipeline of :mod:`ner_ar.pipeline`: ``segment`` and ``tag`` batched over the
+documents of a batch, then each document through the named stages of
+:func:`~ner_ar.pipeline.default_stages` (completion, resolution, relations); ``Extractor.stages``
+lists every stage name in order.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Literal
 
 from spacy.tokens import Doc, Span
 
 from ner_ar import __version__
+from ner_ar.docstate import state
+from ner_ar.errors import UserDataError
+from ner_ar.gazetteer.user import UserGazetteer
 from ner_ar.ner import Tagger, bioes_spans
-from ner_ar.relations import extract_relations
-from ner_ar.resolve import resolve
+from ner_ar.pipeline import BATCH_STAGES, default_stages, run_stages
+from ner_ar.relations.engine import load_engine
 from ner_ar.schema import Document, Sentence
 from ner_ar.text import MAX_SENTENCE_TOKENS, split_sentences, tagger_form, tokenizer
 
 log = logging.getLogger(__name__)
 
 OnError = Literal["raise", "skip"]
+PathArg = str | os.PathLike[str]
+
+__all__ = ["ExtractionError", "Extractor", "UserDataError"]
 
 
 class ExtractionError(RuntimeError):
@@ -28,6 +40,14 @@ class ExtractionError(RuntimeError):
     def __init__(self, doc_id: str | None, message: str) -> None:
         super().__init__(f"document {doc_id!r}: {message}" if doc_id is not None else message)
         self.doc_id = doc_id
+
+
+def _paths(value: PathArg | Sequence[PathArg] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, os.PathLike)):
+        return (os.fspath(value),)
+    return tuple(os.fspath(v) for v in value)
 
 
 def _check_text(text: object) -> str:
@@ -46,11 +66,31 @@ class Extractor:
     """
 
     def __init__(self, model_dir: str | os.PathLike[str] | None = None, *,
+                 gazetteer: PathArg | Sequence[PathArg] | None = None,
+                 rules: PathArg | Sequence[PathArg] | None = None,
                  ner_batch_size: int = 128, max_sentence_tokens: int = MAX_SENTENCE_TOKENS,
                  threads: int | None = None) -> None:
+        """Load the model (``model_dir``, default the shipped one) and the users' data.
+
+        ``gazetteer``: one or more UTF-8 TSV files of the user's own names
+        (:mod:`ner_ar.gazetteer.user`: ``name  type  kb_id  aliases``); ``rules``: one or more YAML
+        rule files in the shipped rules' schema (docs/rules.md), run after the shipped rules.
+        Both are checked before the model loads and affect this Extractor only. Raises
+        :class:`~ner_ar.errors.UserDataError` (file and line) for a bad user file and
+        :class:`~ner_ar.ner.ModelError` for a missing model file."""
+        self.gazetteer_files = _paths(gazetteer)
+        self.rule_files = _paths(rules)
+        self.user_gazetteer = UserGazetteer.from_files(self.gazetteer_files)
+        self.engine = load_engine(self.rule_files)
         self.tagger = Tagger(model_dir, batch_size=ner_batch_size, threads=threads)
         self.max_sentence_tokens = max_sentence_tokens
         self.meta = {"model": self.tagger.files.name, "ner_ar": __version__}
+        self._stages = default_stages(self.user_gazetteer, self.engine)
+
+    @property
+    def stages(self) -> list[str]:
+        """Every stage's name, in the order the pipeline runs them."""
+        return [*BATCH_STAGES, *(s.name for s in self._stages)]
 
     @property
     def model_dir(self) -> str:
@@ -146,10 +186,10 @@ class Extractor:
         sdoc.ents = ents
 
     def _build(self, sdoc: Doc, text: str, doc_id: str | None) -> Document:
-        resolution = resolve(sdoc)
-        relations = extract_relations(sdoc, resolution)
+        st = state(run_stages(sdoc, self._stages))
+        assert st.resolution is not None
         sentences = [Sentence(start=s[0].idx, end=s[-1].idx + len(s[-1].text),
                               text=text[s[0].idx:s[-1].idx + len(s[-1].text)])
                      for s in sdoc.user_data.pop("ner_ar_sents")]
-        return Document(id=doc_id, text=text, sentences=sentences, entities=resolution.entities,
-                        relations=relations, meta=dict(self.meta))
+        return Document(id=doc_id, text=text, sentences=sentences, entities=st.resolution.entities,
+                        relations=st.relations, meta=dict(self.meta))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ner_ar.pipeline import resolve
 from ner_ar.relations import extract_relations
 from ner_ar.relations.evaluate import relation_matches
 from ner_ar.relations.markup import doc_from_markup, document_from_markup
-from ner_ar.resolve import resolve
 from ner_ar.schema import Entity
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / "russia_cuba_cooperation.ar.txt"

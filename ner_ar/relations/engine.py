@@ -23,12 +23,13 @@ import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from ner_ar.relations.lexicon import in_class, key, tag_classes, token_key
+from ner_ar.errors import UserDataError
+from ner_ar.relations.lexicon import in_class, key, lexicons, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import doc_text, tokenizer
 
-if TYPE_CHECKING:  # resolve imports the lexicons from this package: no import cycle at run time
-    from ner_ar.resolve import Resolution
+if TYPE_CHECKING:
+    from ner_ar.docstate import Resolution
 
 RULES = Path(__file__).parent / "rules"
 _CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "COUNTERPART", "PORTFOLIO")
@@ -137,30 +138,138 @@ def _load_rule(raw: dict[str, Any]) -> Rule:
 
 @dataclass
 class Engine:
+    """Compiled rules: the shipped ones, then the users' (``rule_files``), in one Matcher."""
+
     rules: dict[str, Rule]
     inventory: dict[str, dict[str, Any]]
     matcher: Matcher
     pattern_of: dict[tuple[str, int], int]  # (rule id, nth pattern) bookkeeping
+    rule_files: tuple[str, ...] = ()
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records each mapping's 1-based line under ``__line__``."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+#: The keys a rule, a token spec and an ``emit`` item may have (docs/rules.md explains each).
+RULE_KEYS = frozenset({"id", "type", "confidence", "kind", "pattern", "patterns", "emit", "examples",
+                       "not_followed_by", "description"})
+TOKEN_KEYS = frozenset({"as", "op", "lex", "not_lex", "lex_all", "ent", "punct", "gap", "nisba", "words",
+                        "not", "tag"})
+EMIT_KEYS = frozenset({"type", "subject", "object", "role", "fixed_role"})
+ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC", "FAC", "MISC"})
+#: Classes the engine adds to the lexicons' own (gazetteer and clitic marks).
+ENGINE_CLASSES = frozenset({"NAT", "COUNTRY", "CITY", "L_CLITIC", "B_CLITIC", "CONJ"})
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
+    """Raise :class:`~ner_ar.errors.UserDataError` (file and line) for a rule that is not a
+    mapping, has an unknown key, an unknown relation or entity type, an unknown lexicon class,
+    or no pattern."""
+    line = raw.get("__line__") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        raise UserDataError(path, line, f"a rule must be a mapping, got {type(raw).__name__}")
+    unknown = set(raw) - RULE_KEYS - {"__line__"}
+    if unknown:
+        raise UserDataError(path, line, f"unknown key(s) {sorted(unknown)} in rule {raw.get('id')!r}; "
+                            f"allowed: {sorted(RULE_KEYS)}")
+    if not raw.get("id"):
+        raise UserDataError(path, line, "a rule needs an id")
+    types = {t.value for t in RelationType}
+    if raw.get("type") not in types:
+        raise UserDataError(path, line, f"rule {raw['id']!r}: unknown relation type {raw.get('type')!r}; "
+                            f"expected one of {sorted(types)}")
+    patterns = raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else [])
+    if raw.get("kind", "matcher") == "matcher" and not patterns:
+        raise UserDataError(path, line, f"rule {raw['id']!r}: no pattern")
+    for pattern in patterns:
+        if not isinstance(pattern, list):
+            raise UserDataError(path, line, f"rule {raw['id']!r}: a pattern is a list of token specs")
+        for spec in pattern:
+            sline = spec.get("__line__", line) if isinstance(spec, dict) else line
+            if not isinstance(spec, dict):
+                raise UserDataError(path, sline, f"rule {raw['id']!r}: a token spec is a mapping")
+            bad = set(spec) - TOKEN_KEYS - {"__line__"}
+            if bad:
+                raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown token key(s) {sorted(bad)}; "
+                                    f"allowed: {sorted(TOKEN_KEYS)}")
+            for k in ("lex", "not_lex", "lex_all", "not"):
+                names = spec.get(k, [])
+                for cls in [names] if isinstance(names, str) else names:
+                    if cls not in known_classes:
+                        raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown lexicon {cls!r}")
+            ents = spec.get("ent", [])
+            for t in [ents] if isinstance(ents, str) else ents:
+                if t not in ENTITY_TYPES:
+                    raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown entity type {t!r}")
+    for emit in raw.get("emit") or []:
+        bad = set(emit) - EMIT_KEYS - {"__line__"} if isinstance(emit, dict) else {"?"}
+        if bad:
+            raise UserDataError(path, line, f"rule {raw['id']!r}: bad emit item (keys {sorted(EMIT_KEYS)})")
+        if emit.get("type") not in types:
+            raise UserDataError(path, line, f"rule {raw['id']!r}: emit of unknown type {emit.get('type')!r}")
+
+
+def _read_rules(path: Path, known_classes: frozenset[str]) -> list[dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserDataError(path, None, "no such rule file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserDataError(path, None, f"cannot read as UTF-8 ({exc})") from None
+    try:
+        raws = yaml.load(text, Loader=_LineLoader) or []  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise UserDataError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc}") from None
+    if not isinstance(raws, list):
+        raise UserDataError(path, None, "a rule file is a YAML list of rules")
+    for raw in raws:
+        check_rule(raw, str(path), known_classes)
+    return [_strip_lines(raw) for raw in raws]
 
 
 @cache
-def engine() -> Engine:
-    """All rules, compiled once per process."""
+def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
+    """The shipped rules (``rules/*.yaml``), then the rules of ``rule_files`` in order, checked
+    (:func:`check_rule`) and compiled once per process and file list. A user rule may not reuse
+    an id. Raises :class:`~ner_ar.errors.UserDataError` naming the file and line."""
     inventory = yaml.safe_load((RULES / "inventory.yaml").read_text(encoding="utf-8"))
+    known = frozenset(lexicons()) | ENGINE_CLASSES
     rules: dict[str, Rule] = {}
-    for path in sorted(RULES.glob("*.yaml")):
-        if path.name == "inventory.yaml":
-            continue
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+    shipped = [p for p in sorted(RULES.glob("*.yaml")) if p.name != "inventory.yaml"]
+    for path in [*shipped, *(Path(f) for f in rule_files)]:
+        for raw in _read_rules(path, known):
             rule = _load_rule(raw)
             if rule.id in rules:
-                raise ValueError(f"duplicate rule id {rule.id} in {path.name}")
+                raise UserDataError(path, None, f"duplicate rule id {rule.id!r}")
             rules[rule.id] = rule
     matcher = Matcher(tokenizer().vocab)
     for rule in rules.values():
         for n, pattern in enumerate(rule.patterns):
             matcher.add(f"{rule.id}#{n}", [pattern])
-    return Engine(rules, inventory, matcher, {})
+    return Engine(rules, inventory, matcher, {}, tuple(rule_files))
+
+
+def engine() -> Engine:
+    """The shipped rules, compiled once per process."""
+    return load_engine(())
 
 
 _NO_CLASS: frozenset[str] = frozenset()
@@ -227,13 +336,11 @@ def _role_text(doc: Doc, text: str, idx: list[int]) -> tuple[int, str] | None:
     return start, text[start:last.idx + len(last.text)]
 
 
-def extract_relations(doc: Doc, resolution: Resolution | None = None) -> list[Relation]:
-    """Relations stated in ``doc`` between the entities of ``resolution``, deduplicated."""
-    if resolution is None:
-        from ner_ar.resolve import resolve
-
-        resolution = resolve(doc)
-    eng = engine()
+def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = None) -> list[Relation]:
+    """Relations stated in ``doc`` between the entities of ``resolution`` (the pipeline's
+    ``resolve.entities`` stage), found by the rules of ``eng`` (default: the shipped rules),
+    deduplicated; ids ``R1``, ``R2``... in order of first evidence."""
+    eng = eng if eng is not None else engine()
     ents = resolution.entities
     sent_ids, busy = _annotate(doc, resolution)
     text = doc_text(doc)

@@ -15,7 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ner_ar.gazetteer import gazetteer, organisations
 from ner_ar.relations.lexicon import key
+from ner_ar.relations.markup import document_from_markup
 from ner_ar.schema import Document, Entity, Relation, RelationType
 
 _CLITICS = "وفبلك"
@@ -35,8 +37,6 @@ def norm_name(name: str) -> str:
 def _kb_names() -> dict[str, frozenset[str]]:
     """kb_id -> every normalised gazetteer name of that place (بريطانيا and المملكة المتحدة) or
     organisation (الناتو and حلف شمال الأطلسي)."""
-    from ner_ar.gazetteer import gazetteer, organisations
-
     out: dict[str, set[str]] = {}
     for k, place in gazetteer().places.items():
         out.setdefault(place.kb_id, set()).add(k)
@@ -103,8 +103,6 @@ def evaluate_relations(path: str | Path, extractor: _Extractor | None = None, *,
     finds the entities and the relations (what ``ner-ar evaluate-relations`` reports).
     ``evaluate_relations(path, gold_entities=True)`` scores the resolver and rules alone: each
     line's gold entity markup (``marked``) stands in for the NER model. Exactly one of the two."""
-    from ner_ar.relations.markup import document_from_markup
-
     if (extractor is None) == (not gold_entities):
         raise ValueError("pass an extractor, or gold_entities=True, not both")
 

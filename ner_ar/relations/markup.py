@@ -1,7 +1,7 @@
 """Inline entity markup for rule examples and gold data: ``[سيرغي شويغو](PER) زار [كوبا](LOC)``.
 
 :func:`doc_from_markup` builds the same kind of spaCy Doc the Extractor hands to
-:func:`~ner_ar.resolve.resolve` (blank Arabic tokenizer, sentence starts, raw NER spans), so rules
+the pipeline's stages (:mod:`ner_ar.pipeline`) (blank Arabic tokenizer, sentence starts, raw NER spans), so rules
 can be tested without the NER model.
 """
 
@@ -11,6 +11,8 @@ import re
 
 from spacy.tokens import Doc
 
+from ner_ar.docstate import state
+from ner_ar.pipeline import default_stages, run_stages
 from ner_ar.schema import Document
 from ner_ar.text import split_sentences, tokenizer
 
@@ -55,9 +57,7 @@ def doc_from_markup(marked: str) -> Doc:
 
 def document_from_markup(marked: str) -> Document:
     """The Document the Extractor would build if its NER found exactly the marked entities."""
-    from ner_ar.relations import extract_relations
-    from ner_ar.resolve import resolve
-
-    doc = doc_from_markup(marked)
-    res = resolve(doc)
-    return Document(text=doc.text, entities=res.entities, relations=extract_relations(doc, res))
+    doc = run_stages(doc_from_markup(marked), default_stages())
+    st = state(doc)
+    assert st.resolution is not None
+    return Document(text=doc.text, entities=st.resolution.entities, relations=st.relations)

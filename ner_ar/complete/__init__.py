@@ -1,0 +1,72 @@
+"""Completing the tagger's spans before resolution, from data files rather than the model.
+
+Each step is a small module with one public function of one shape,
+``(doc, keys, spans) -> spans`` (:data:`~ner_ar.complete.spans.Step`), over token indices of the
+spaCy Doc and the tokens' normalised keys. :data:`COMPLETION_STEPS` lists them in the order the
+pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
+
+- ``complete.dash_surnames`` (:func:`join_dash_surnames`): a compound surname glued to a dash
+  (``سيرغي ميليك –باغداساروف``) stays in the person's span;
+- ``complete.common_words`` (:func:`drop_common_words`, lexicon COMMON_WORD): a one-token
+  MISC/ORG that is a common word (``أفكارك``) is dropped;
+- ``complete.split_part_of`` (:func:`split_at_part_of`, lexicon PART_OF): a span the tagger ran
+  across ``التابع ل`` becomes the two organisations it names;
+- ``complete.split_local_title`` (:func:`split_place_from_person`, lexicon TITLE_LOCAL,
+  gazetteer places): ``والي [نابل منور الورتاني]`` becomes a place and a person;
+- ``complete.gazetteer_orgs`` (:func:`add_gazetteer_orgs`, ``gazetteer/data/organisations.tsv``):
+  ``الناتو``, ``والأمم المتحدة`` become ORG spans where the tagger missed them;
+- ``complete.state_orgs`` (:func:`add_state_orgs`, lexicons STATE_INSTITUTION, MINISTRY,
+  PORTFOLIO, gazetteer nisbas): ``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``;
+- ``complete.spoken_for`` (:func:`add_spoken_for_bodies`, lexicons SPEAKS_FOR, ORG_NOUN): the
+  body after ``باسم``;
+- ``complete.gazetteer_places`` (:func:`add_gazetteer_places`, gazetteer places): well-known
+  places the tagger missed (``لهافانا``), names it cut in pieces (``[الكوت] [ديفوار]``);
+- ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
+  a span where it recurs untagged elsewhere in the document.
+
+Clitics are not cut here: resolution (:mod:`ner_ar.resolve`) trims them with exact offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from ner_ar.complete.common_words import drop_common_words
+from ner_ar.complete.dashes import join_dash_surnames
+from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
+from ner_ar.complete.places import add_gazetteer_places
+from ner_ar.complete.repeated import add_repeated_names
+from ner_ar.complete.spans import DASHES, Step
+from ner_ar.complete.split import split_at_part_of, split_place_from_person
+from ner_ar.complete.spoken_for import add_spoken_for_bodies
+from ner_ar.complete.state_orgs import add_state_orgs
+from ner_ar.docstate import RawSpan
+
+#: The completion steps in pipeline order, by stage name.
+COMPLETION_STEPS: list[tuple[str, Step]] = [
+    ("complete.dash_surnames", join_dash_surnames),
+    ("complete.common_words", drop_common_words),
+    ("complete.split_part_of", split_at_part_of),
+    ("complete.split_local_title", split_place_from_person),
+    ("complete.gazetteer_orgs", add_gazetteer_orgs),
+    ("complete.state_orgs", add_state_orgs),
+    ("complete.spoken_for", add_spoken_for_bodies),
+    ("complete.gazetteer_places", add_gazetteer_places),
+    ("complete.repeated_names", add_repeated_names),
+]
+
+__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places",
+           "add_repeated_names", "add_spoken_for_bodies", "add_state_orgs", "complete_spans",
+           "drop_common_words", "join_dash_surnames", "org_match", "split_at_part_of",
+           "split_place_from_person"]
+
+
+def complete_spans(doc: Doc, keys: Sequence[str]) -> list[RawSpan]:
+    """The tagger's spans of ``doc`` (``doc.ents``) after every step of :data:`COMPLETION_STEPS`;
+    sorted by start token, never overlapping."""
+    spans = [RawSpan(e.label_, e.start, e.end) for e in doc.ents]
+    for _name, step in COMPLETION_STEPS:
+        spans = step(doc, keys, spans)
+    return sorted(spans, key=lambda s: s.start)

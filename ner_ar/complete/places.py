@@ -1,0 +1,81 @@
+"""A well-known place of the gazetteer (every country, large cities) becomes a LOC span where the
+tagger missed it (``لهافانا``), and a name the tagger cut in pieces (``[الكوت] [ديفوار]``) one span."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from spacy.tokens import Doc
+
+from ner_ar.complete.spans import Proposal, bases, inside, replace_scan
+from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import gazetteer
+from ner_ar.relations.lexicon import lexicons
+
+_PLACE_PIECES = frozenset({"LOC", "MISC"})
+
+
+@cache
+def _places_by_first(well_known: bool) -> dict[str, list[tuple[str, ...]]]:
+    """First word -> [other words], longest first, for the gazetteer's well-known places (or for
+    all its places)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    lex = lexicons()
+    gaz = gazetteer()
+    for k in (gaz.well_known if well_known else gaz.places.keys()) - lex["COMMON_WORD"] \
+            - lex["PLACE_STOP"]:
+        words = k.split()
+        if len(words) > 1 and words[0] in lex["PLACE_NOUN"]:
+            continue  # دولة الكويت: the place noun is no part of the name; الكويت is spotted
+        out.setdefault(words[0], []).append(tuple(words[1:]))
+    for lst in out.values():
+        lst.sort(key=lambda rest: -len(rest))
+    return out
+
+
+def place_at(keys: Sequence[str], i: int, well_known: bool) -> int | None:
+    """End token of the longest place name at token ``i``; a proclitic و ف ب ل may come first
+    (not ك: كبيرا is no كـبيرا)."""
+    by_first = _places_by_first(well_known)
+    best: int | None = None
+    stop = lexicons()["PLACE_STOP"]
+    if keys[i] in stop:
+        return None
+    for base in bases(keys[i]):
+        if len(base) < 3 or base in stop:
+            continue
+        for rest in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                best = max(best or 0, j)
+                break  # longest first
+    return best
+
+
+def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """LOC spans for well-known places outside the model's spans; the model's LOC/MISC pieces of
+    any gazetteer place give way to its whole name (``[سيدي] [بوزيد]``). A name next to a
+    person's span is left alone (it may be part of the name)."""
+    nisba = gazetteer().nisba
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        if not keys[i] or (owner[i] != -1 and spans[owner[i]].start != i):
+            return None
+        # Where the model saw a place, any gazetteer name may join its pieces; elsewhere only a
+        # well-known one is spotted.
+        end = place_at(keys, i, well_known=owner[i] == -1)
+        if end is None:
+            return None
+        covered = inside(owner, i, end)
+        pieces = all(spans[k].label in _PLACE_PIECES and spans[k].end <= end for k in covered)
+        done = any((spans[k].start, spans[k].end) == (i, end) for k in covered)
+        beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
+                            for t in (i - 1, end))
+        # السعودية after a definite noun (الحكومة السعودية) is the nisba adjective.
+        adjective = i > 0 and keys[i - 1].startswith("ال") and " ".join(keys[i:end]) in nisba
+        if not pieces or done or beside_person or adjective:
+            return None
+        return RawSpan("LOC", i, end), covered
+
+    return replace_scan(len(keys), spans, propose)

@@ -1,0 +1,84 @@
+"""Shared shape of the completion steps: token scans that add, replace or drop entity spans.
+
+Every step is a function ``(doc, keys, spans) -> spans``: ``doc`` the spaCy Doc, ``keys`` its
+tokens' normalised keys (:func:`~ner_ar.keys.token_key`, '' for a blank token), ``spans`` the
+current :class:`~ner_ar.docstate.RawSpan` list; it returns the new list. Token indices throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from spacy.tokens import Doc
+
+from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import gazetteer
+from ner_ar.keys import clitic_variants
+
+DASHES = "–—-ـ"
+
+Step = Callable[[Doc, Sequence[str], list[RawSpan]], list[RawSpan]]
+
+def owners(n: int, spans: Sequence[RawSpan]) -> list[int]:
+    """Token index -> index in ``spans`` of the span covering it, or -1."""
+    owner = [-1] * n
+    for k, s in enumerate(spans):
+        for t in range(s.start, s.end):
+            owner[t] = k
+    return owner
+
+
+Proposal = tuple[RawSpan, set[int]]
+
+
+def replace_scan(n: int, spans: list[RawSpan],
+                  propose: Callable[[int, list[int]], Proposal | None]) -> list[RawSpan]:
+    """Walk tokens left to right; where ``propose(i, owner)`` returns a span starting at ``i`` with
+    the model spans it covers, those give way to it and the walk resumes after it. ``owner`` maps
+    each token to the index of the model span covering it, or -1."""
+    owner = owners(n, spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < n:
+        proposal = propose(i, owner)
+        if proposal is None:
+            i += 1
+            continue
+        new, covered = proposal
+        drop |= covered
+        added.append(new)
+        i = new.end
+    return [s for k, s in enumerate(spans) if k not in drop] + added
+
+
+def inside(owner: list[int], start: int, end: int) -> set[int]:
+    """Indices of the model spans over tokens ``[start, end)``."""
+    return {owner[t] for t in range(start, end)} - {-1}
+
+
+def bases(k: str) -> list[str]:
+    """The token's key less each proclitic reading (و ف ب ل; not ك: كبيرا is no كـبيرا), itself
+    last."""
+    return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+
+
+
+def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
+    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
+    gaz = gazetteer()
+    for n in range(min(3, len(keys) - i), 0, -1):
+        words = keys[i:i + n]
+        if all(words):
+            iso = gaz.nisba.get(" ".join(words))
+            if iso:
+                return i + n, iso
+    return None
+
+
+def lex_end(keys: Sequence[str], j: int, entries: frozenset[str]) -> int | None:
+    """End of the longest lexicon entry (up to 3 words) starting at token ``j``."""
+    for n in range(min(3, len(keys) - j), 0, -1):
+        if all(keys[j:j + n]) and " ".join(keys[j:j + n]) in entries:
+            return j + n
+    return None

@@ -1,0 +1,83 @@
+"""A state body with the article and its state's nisba (``للبحرية الروسية``, ``وزارة الدفاع
+الأمريكية``) becomes an ORG span (lexicons STATE_INSTITUTION, MINISTRY, PORTFOLIO)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from spacy.tokens import Doc
+
+from ner_ar.complete.spans import Proposal, inside, lex_end, nisba_end, replace_scan
+from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import gazetteer
+from ner_ar.keys import clitic_variants
+from ner_ar.relations.lexicon import lexicons
+
+
+@cache
+def _state_heads() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+    """First word -> [(other words, needs a portfolio)], longest first, for STATE_INSTITUTION
+    and MINISTRY entries."""
+    lex = lexicons()
+    heads: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for cls, portfolio in (("STATE_INSTITUTION", False), ("MINISTRY", True)):
+        for entry in lex[cls]:
+            words = entry.split()
+            heads.setdefault(words[0], []).append((tuple(words[1:]), portfolio))
+    for lst in heads.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return heads
+
+
+def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
+    """(nisba start, end) of a state body at token ``i``: head (+ portfolio) + nisba, with the
+    article somewhere before the nisba and on the nisba itself (البحرية الروسية, not بحرية روسية).
+    A ministry needs no nisba (``وزارة الشؤون الخارجية``): then both are the portfolio's end."""
+    heads = _state_heads()
+    portfolio = lexicons()["PORTFOLIO"]
+    for _plen, base in clitic_variants(keys[i]):
+        for rest, needs_portfolio in heads.get(base, ()):
+            j = i + 1 + len(rest)
+            if j > len(keys) or tuple(keys[i + 1:j]) != rest:
+                continue
+            words = [base, *rest]
+            if needs_portfolio:
+                n_port = 0
+                while n_port < 3 and (nxt := lex_end(keys, j, portfolio)) is not None:
+                    words += keys[j:nxt]
+                    j = nxt
+                    n_port += 1
+                if not n_port:
+                    continue
+            if not any(w.startswith("ال") for w in words):
+                continue
+            found = nisba_end(keys, j) if keys[j:j + 1] and keys[j].startswith("ال") else None
+            if found and found[1] not in gazetteer().ambiguous_nisba:
+                return j, found[0]
+            if needs_portfolio:
+                return j, j  # وزارة الداخلية: a ministry is named by its portfolio alone
+    return None
+
+
+def add_state_orgs(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """ORG spans for state bodies with their nisba outside the model's spans: ``الجيش العراقي``,
+    ``للبحرية الروسية``, ``وزارة الخارجية الأمريكية``. A span the model put on the nisba alone
+    joins the body's, and so does one it put on the head alone (``[الجيش] السوري``)."""
+    first = _state_heads()
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        head_span = spans[owner[i]] if owner[i] != -1 else None
+        if not keys[i] or (head_span is not None and (head_span.start != i or head_span.label == "PER")) \
+                or not any(base in first for _, base in clitic_variants(keys[i])):
+            return None
+        found = _state_org_at(keys, i)
+        if found is None:
+            return None
+        nisba, end = found
+        covered = inside(owner, i, end)
+        if any((spans[k].start, spans[k].end) not in ((nisba, end), (i, nisba)) for k in covered):
+            return None
+        return RawSpan("ORG", i, end), covered
+
+    return replace_scan(len(keys), spans, propose)

@@ -1,0 +1,68 @@
+"""Resolution step 1, ``resolve.bounds``: where each span begins and ends.
+
+Punctuation at the edges goes; the organisation gazetteer types and links a span the tagger found
+(``الناتو`` as LOC); leading titles and descriptors are context, not name (``المتحدث باسم``,
+``وكالة``), and a nisba leading a person's span becomes a mention of its country; a span that is a
+bare nisba (``الكوبيين``) or a lone title names nobody (``RawSpan.dropped``).
+Reads ``DocState.spans``; writes their bounds and labels, and ``DocState.nisbas``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ner_ar.complete import org_match
+from ner_ar.docstate import NisbaSpan, state
+from ner_ar.gazetteer import gazetteer
+from ner_ar.resolve.nisba import DESCRIPTORS, LEADING_NOISE, in_lex, nisba_at
+
+
+def _is_break(tok_text: str) -> bool:
+    return not tok_text.strip()
+
+
+def bound_spans(doc: Doc) -> Doc:
+    """Trim and type the spans of ``doc`` (see the module docstring)."""
+    st = state(doc)
+    toks, keys = st.tokens, st.keys
+    places = gazetteer().places
+    st.spans.sort(key=lambda s: s.start)
+    for r in st.spans:
+        if r.user is not None:
+            continue  # a user's entry keeps its bounds and type
+        while r.end > r.start and (_is_break(toks[r.end - 1].text) or toks[r.end - 1].is_punct):
+            r.end -= 1
+        while r.end - r.start > 1 and toks[r.start].is_punct:
+            r.start += 1
+        if r.org is None and r.end > r.start:
+            known_org = org_match(keys, r.start, r.end)
+            if known_org is not None:
+                r.clitic, r.org = known_org[:2], known_org[2]
+                r.label = "ORG"
+        while r.org is None and r.end - r.start > 1:
+            i = r.start
+            if r.label == "PER" and (in_lex(keys, i, LEADING_NOISE) is not None or nisba_at(keys, i)):
+                found = nisba_at(keys, i)
+                if found and found[0] < r.end:
+                    st.nisbas.append(NisbaSpan(i, found[0], found[1], found[2]))
+                    r.start = found[0]
+                    continue
+                r.start += 1
+            elif r.label != "PER" and in_lex(keys, i, DESCRIPTORS) is not None \
+                    and not any(k.startswith(("ال", "لل")) for k in keys[i + 1:r.end]):
+                # وكالة سبوتنيك -> سبوتنيك, but وكالة تونس افريقيا للأنباء is a name whole.
+                r.start += 1
+            else:
+                break
+        found = nisba_at(keys, r.start) if r.end > r.start and r.org is None else None
+        if found and found[0] == r.end and " ".join(keys[r.start:r.end]) not in places:
+            # The tagger sometimes tags a bare nisba (الكوبيين): it is a mention of the country.
+            st.nisbas.append(NisbaSpan(r.start, r.end, found[1], found[2]))
+            r.end = r.start
+            r.dropped = True
+            continue
+        if r.end - r.start == 1 and (in_lex(keys, r.start, LEADING_NOISE + DESCRIPTORS) is not None
+                                     or toks[r.start].is_punct):
+            r.end = r.start  # a title or descriptor alone names nobody
+            r.dropped = True
+    return doc

@@ -1,0 +1,36 @@
+"""Resolution step 3, ``resolve.nisbas``: nationality adjectives outside person names become
+mentions of their country (``الرئيس الروسي``); inside an organisation's name they overlap it
+(``البحرية الروسية``: evidence for ``part_of``), except in a gazetteer organisation's name
+(``منظمة الدول الأمريكية``). Reads ``DocState.spans``; appends to ``DocState.nisbas``."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ner_ar.docstate import NisbaSpan, state
+from ner_ar.resolve.nisba import nisba_at
+
+
+def find_nisbas(doc: Doc) -> Doc:
+    """Add the nisbas of ``doc`` outside names (see the module docstring)."""
+    st = state(doc)
+    keys = st.keys
+    n = len(keys)
+    in_name = [False] * n
+    in_org = [False] * n
+    for r in st.spans:
+        if r.dropped:
+            continue
+        for i in range(r.start, r.end):
+            in_name[i] = True
+            in_org[i] = r.label == "ORG" and r.org is None and r.user is None
+    i = 0
+    while i < n:
+        if keys[i] and (not in_name[i] or in_org[i]):
+            found = nisba_at(keys, i)
+            if found and all(not in_name[j] or in_org[j] for j in range(i, found[0])):
+                st.nisbas.append(NisbaSpan(i, found[0], found[1], found[2]))
+                i = found[0]
+                continue
+        i += 1
+    return doc
