@@ -207,8 +207,58 @@ def bioes_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+DEFAULT_THREADS = 1
+"""Torch threads the tagger uses unless told otherwise. One: with two threads on two cores, any
+other CPU-bound process on the machine makes torch's threads wait on each other and tagging
+collapses (12,300 -> 244 tokens/s measured), while one thread keeps about 80% of the two-thread
+speed on an idle machine and holds up under load. Raise it with ``threads=`` (``--threads``) on a
+machine of your own."""
+
+
+def window_starts(length: int, window: int) -> list[tuple[int, int]]:
+    """Overlapping windows ``[start, end)`` of at most ``window`` tokens covering ``[0, length)``:
+    each starts three quarters of a window after the one before, so neighbours share a quarter.
+
+    >>> window_starts(10, 4)
+    [(0, 4), (3, 7), (6, 10)]
+    """
+    if window < 2:
+        raise ValueError(f"window must be at least 2 tokens, not {window}")
+    step = window - max(1, window // 4)
+    out = [(0, min(window, length))]
+    while out[-1][1] < length:
+        start = out[-1][0] + step
+        out.append((start, min(start + window, length)))
+    return out
+
+
+def _crossed(tags: Sequence[str], offset: int) -> set[int]:
+    """Positions ``c`` (in sentence coordinates) that would cut one of ``tags``' spans in two."""
+    return {offset + c for s, e, _ in bioes_spans(tags) for c in range(s + 1, e)}
+
+
+def stitch(windows: Sequence[tuple[int, int]], tags: Sequence[Sequence[str]]) -> list[str]:
+    """One sentence's tags from the tags of its overlapping ``windows``: between two neighbours the
+    switch from one window's tags to the next is made where neither puts an entity across it,
+    as near the middle of their overlap as possible, so a name in the overlap comes whole from
+    one window."""
+    out = list(tags[0])
+    for k in range(1, len(windows)):
+        (p_start, p_end), (start, _) = windows[k - 1], windows[k]
+        crossed = _crossed(tags[k - 1], p_start) | _crossed(tags[k], start)
+        middle = (start + p_end) // 2
+        free = [c for c in range(start, p_end + 1) if c not in crossed]
+        cut = min(free, key=lambda c: (abs(c - middle), c)) if free else middle
+        out = out[:cut] + list(tags[k][cut - start:])
+    return out
+
+
 class Tagger:
     """Stanza NER over pre-tokenised sentences, fully offline.
+
+    ``threads`` is the number of torch threads used while tagging (default
+    :data:`DEFAULT_THREADS`); torch's own setting is restored after each call, so other torch work
+    in the same process is not affected.
 
     >>> tagger = Tagger()                                   # doctest: +SKIP
     >>> tagger.tag([["زار", "بوتين", "كوبا"]])               # doctest: +SKIP
@@ -217,16 +267,29 @@ class Tagger:
 
     def __init__(self, model_dir: str | os.PathLike[str] | None = None, batch_size: int = 128,
                  threads: int | None = None) -> None:
+        if threads is not None and (not isinstance(threads, int) or threads < 1):
+            raise ValueError(f"threads must be a whole number of at least 1, not {threads!r}")
         self.files = ModelFiles.locate(model_dir)
         self.batch_size = batch_size
-        self._pipeline = self._load(threads)
+        self.threads = threads or DEFAULT_THREADS
+        self._pipeline = self._load()
 
-    def _load(self, threads: int | None) -> object:
-        import stanza
+    @contextlib.contextmanager
+    def _threads(self) -> Iterator[None]:
         import torch
 
-        if threads:
-            torch.set_num_threads(threads)
+        before = torch.get_num_threads()
+        if before != self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            yield
+        finally:
+            if before != self.threads:
+                torch.set_num_threads(before)
+
+    def _load(self) -> object:
+        import stanza
+
         charlm = {}
         if self.files.charlm:
             charlm = {"ner_forward_charlm_path": str(self.files.charlm[0]),
@@ -234,7 +297,7 @@ class Tagger:
         try:
             # Stanza logs its load table at INFO to stdout: keep the library quiet.
             with contextlib.redirect_stdout(io.StringIO()), _without_optimizer(), \
-                    _packaged_files_unpickled_fast(self.files):
+                    _packaged_files_unpickled_fast(self.files), self._threads():
                 return stanza.Pipeline(
                     lang="ar", dir=str(self.files.directory), processors="tokenize,ner",
                     tokenize_pretokenized=True, download_method=None, use_gpu=False,
@@ -251,8 +314,29 @@ class Tagger:
         proc = self._pipeline.processors["ner"]  # type: ignore[attr-defined]
         return sorted(proc.get_known_tags())
 
-    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIOES tags for each token of each sentence (same shape as the input)."""
+    def tag(self, sentences: Sequence[Sequence[str]], window: int | None = None) -> list[list[str]]:
+        """BIOES tags for each token of each sentence (same shape as the input).
+
+        With ``window`` (tokens), a sentence longer than that is tagged in overlapping windows of
+        that size (:func:`window_starts`), joined where no entity crosses (:func:`stitch`): memory
+        stays bounded and no name is cut in two at a window's edge."""
+        if window is None or all(len(s) <= window for s in sentences):
+            return self._tag(sentences)
+        plan: list[list[tuple[int, int]]] = []
+        flat: list[Sequence[str]] = []
+        for sent in sentences:
+            spans = window_starts(len(sent), window) if len(sent) > window else [(0, len(sent))]
+            plan.append(spans)
+            flat.extend(sent[s:e] for s, e in spans)
+        tagged = self._tag(flat)
+        out: list[list[str]] = []
+        pos = 0
+        for spans in plan:
+            out.append(stitch(spans, tagged[pos:pos + len(spans)]))
+            pos += len(spans)
+        return out
+
+    def _tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         from stanza.models.common.doc import Document as StanzaDocument
 
         tags: list[list[str]] = [[] for _ in sentences]
@@ -263,7 +347,8 @@ class Tagger:
         # Build the Stanza Document directly: tokens are ours, offsets are kept by the caller.
         doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sentences[j])]
                               for j in todo])
-        self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
+        with self._threads():
+            self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
         for j, sent in zip(todo, doc.sentences, strict=True):
             tags[j] = [tok.ner or "O" for tok in sent.tokens]
         return tags

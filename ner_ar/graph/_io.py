@@ -8,9 +8,10 @@ once it is complete.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +27,79 @@ SCALAR_TYPES: tuple[type, ...] = (str, bool, int, float)
 """The attribute value types every format can store and give back."""
 
 PathLike = str | os.PathLike[str]
+
+# Characters XML 1.0 cannot carry, plus CR (an XML parser reads it back as LF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _xml_char(m: re.Match[str]) -> str:
+    c = m.group()
+    if c in _XML_LINE_BREAKS or c == "\r":
+        return "\n"
+    return " " if c == "\x1f" else "\ufffd"
+
+
+def xml_safe(value: str) -> str:
+    """``value`` with every character XML 1.0 cannot carry replaced, so that a GraphML or GEXF
+    file reads back: CR LF and CR become LF (as any XML parser reads them), the vertical tab, form
+    feed and the information separators FS GS RS a line break (LF), US a space, any other C0
+    control, lone surrogate or U+FFFE/U+FFFF the replacement character U+FFFD.
+
+    >>> xml_safe("فلاديمير\x0bبوتين\x00")
+    'فلاديمير\nبوتين\ufffd'
+    """
+    if _NOT_XML.search(value) is None:
+        return value
+    return _NOT_XML.sub(_xml_char, value.replace("\r\n", "\n"))
+
+
+def utf8_safe(value: str) -> str:
+    """``value`` with lone surrogates (which UTF-8 cannot encode) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _clean_graph(G: nx.MultiDiGraph, clean: Callable[[str], str], what: str) -> nx.MultiDiGraph:
+    """``G`` with ``clean`` applied to every string node id, edge key and attribute value; ``G``
+    itself when nothing changes. Raises ``ValueError`` when two node ids become one."""
+    def fix(value: object) -> object:
+        return clean(value) if isinstance(value, str) else value
+
+    def dirty(value: object) -> bool:
+        return isinstance(value, str) and clean(value) != value
+
+    changed = (any(dirty(v) for v in G.graph.values())
+               or any(dirty(n) or any(dirty(v) for v in d.values()) for n, d in G.nodes(data=True))
+               or any(dirty(k) or any(dirty(v) for v in d.values())
+                      for _, _, k, d in G.edges(keys=True, data=True)))
+    if not changed:
+        return G
+    ids: dict[object, object] = {}
+    seen: dict[object, object] = {}
+    for n in G.nodes:
+        new = ids[n] = fix(n)
+        other = seen.setdefault(new, n)
+        if other != n:
+            raise ValueError(f"node ids {other!r} and {n!r} are the same once made {what}; "
+                             "rename one before writing")
+    H = nx.MultiDiGraph(**{k: fix(v) for k, v in G.graph.items()})
+    H.add_nodes_from((ids[n], {k: fix(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
+    H.add_edges_from((ids[u], ids[v], fix(k), {a: fix(x) for a, x in d.items()})
+                     for u, v, k, d in G.edges(keys=True, data=True))
+    return H
+
+
+def xml_safe_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` as the GraphML and GEXF writers store it: :func:`xml_safe` applied to every string
+    (node ids, edge keys, attribute values); ``G`` itself when none needs it. Raises
+    ``ValueError`` when two node ids differ only in characters XML cannot carry."""
+    return _clean_graph(G, xml_safe, "XML-safe")
+
+
+def utf8_safe_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` with :func:`utf8_safe` applied to every string, as the Neo4j CSV writer stores it."""
+    return _clean_graph(G, utf8_safe, "UTF-8-safe")
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from importlib import metadata
 
 import networkx as nx
 
+from ner_ar.normalize import strip_format
 from ner_ar.schema import Document, Entity, Relation
 from ner_ar.text import normalize_key
 
@@ -151,7 +152,8 @@ def to_networkx(doc_or_docs: Document | Iterable[Document]) -> nx.MultiDiGraph:
     states them the other way round.
 
     Node attributes: ``label`` (the most frequent canonical name), ``entity_type``, ``kb_id``
-    (``""`` when none), ``aliases`` (the other surface forms, joined by ``" | "``),
+    (``""`` when none), ``aliases`` (the other surface forms, without format characters and
+    with whitespace collapsed, joined by ``" | "``),
     ``mention_count``, ``doc_count``. Edge attributes: ``relation``, ``role`` (``""`` when none;
     several roles joined), ``weight`` (number of evidence spans; a relation stated without one,
     such as a gazetteer link, counts once), ``evidence`` (first evidence text), ``doc_ids``
@@ -174,7 +176,10 @@ def to_networkx(doc_or_docs: Document | Iterable[Document]) -> nx.MultiDiGraph:
                 node = nodes[nid] = _Node(ent.type.value, kb_id)
             node.names[ent.name] += 1
             node.surface[ent.name] = None
-            node.surface.update(dict.fromkeys(m.text for m in ent.mentions))
+            # Surface forms as they read: no format characters (direction marks, joiners), one
+            # space for any run of whitespace (a mention may run across a wrapped line).
+            node.surface.update(dict.fromkeys(" ".join(strip_format(m.text).split())
+                                              for m in ent.mentions))
             node.mention_count += len(ent.mentions)
             node.docs[label] = None
         for rel in doc.relations:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import networkx as nx
 from networkx.readwrite.gexf import GEXFReader
 
-from ner_ar.graph._io import PathLike, atomic_file, attribute_types
+from ner_ar.graph._io import PathLike, atomic_file, attribute_types, xml_safe_graph
 from ner_ar.graph.build import EDGE_ATTRIBUTES
 
 RESERVED = frozenset({"start", "end", "type", "id", "pid", "viz", "networkx_key", "spells", "slices"})
@@ -38,13 +38,15 @@ class _MultiGEXFReader(GEXFReader):
 
 
 def write_gexf(G: nx.MultiDiGraph, path: PathLike) -> None:
-    """Write ``G`` to ``path`` as GEXF 1.2, atomically (a failed write leaves no file)."""
+    """Write ``G`` to ``path`` as GEXF 1.2, atomically (a failed write leaves no file); strings as
+    :func:`~ner_ar.graph._io.xml_safe` makes them."""
     _, node_types, edge_types = attribute_types(G)
     clash = sorted(RESERVED & (node_types.keys() | edge_types.keys()))
     if clash:
         raise ValueError(f"GEXF reserves the attribute names {clash}; rename them before writing")
     if "weight" in edge_types and edge_types["weight"] not in (int, float):
         raise TypeError("GEXF edge weights must be numbers")
+    G = xml_safe_graph(G)
     with atomic_file(path) as fh:
         nx.write_gexf(G, fh, encoding="utf-8", prettyprint=True, version="1.2draft")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ner_ar.graph._io import PathLike, atomic_file, attribute_types
+from ner_ar.graph._io import PathLike, atomic_file, attribute_types, xml_safe_graph
 
 KEY_ATTRIBUTE = "networkx_key"
 """Edge attribute holding the networkx edge key (the relation name), as networkx's GEXF does."""
@@ -31,9 +31,12 @@ def write_graphml(G: nx.MultiDiGraph, path: PathLike) -> None:
 
     Edge ids are ``e0``, ``e1``, ...: Gephi keeps only the first of several edges with one id,
     and a key such as ``employee_of`` repeats across the graph. The key goes to the edge
-    attribute ``networkx_key`` instead.
+    attribute ``networkx_key`` instead. Strings are written as
+    :func:`~ner_ar.graph._io.xml_safe` makes them (a character XML cannot carry never reaches
+    the file).
     """
     _, _, edge_types = attribute_types(G)
+    G = xml_safe_graph(G)
     if KEY_ATTRIBUTE in edge_types:
         raise ValueError(f"edge attribute name {KEY_ATTRIBUTE!r} is reserved for the edge key")
     H = nx.MultiDiGraph(**G.graph)

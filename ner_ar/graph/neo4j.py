@@ -34,7 +34,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ner_ar.graph._io import PathLike, atomic_dir, attribute_types
+from ner_ar.graph._io import PathLike, atomic_dir, attribute_types, utf8_safe_graph
 
 NODES_FILE = "nodes.csv"
 RELATIONSHIPS_FILE = "relationships.csv"
@@ -69,12 +69,15 @@ def write_neo4j(G: nx.MultiDiGraph, path: PathLike) -> None:
     """Write ``G`` into the directory ``path`` (created if needed) as Neo4j import CSV.
 
     Both files are written to a temporary directory first and moved into place only when both
-    are complete. Then, for example::
+    are complete. Strings are written as they are (RFC 4180 quoting keeps line breaks and control
+    characters), except lone surrogates, which UTF-8 cannot encode: they become U+FFFD. Then,
+    for example::
 
         neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv \\
             --multiline-fields=true neo4j
     """
     _, node_types, edge_types = attribute_types(G)
+    G = utf8_safe_graph(G)
     for name in node_types.keys() | edge_types.keys():
         if ":" in name:
             raise ValueError(f"attribute name {name!r} has a ':', which Neo4j headers reserve")

@@ -18,17 +18,25 @@ True
 from __future__ import annotations
 
 import json
+import re
 
 import networkx as nx
 
 from ner_ar.graph._io import PathLike, atomic_file, attribute_types
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def write_nodelink(G: nx.MultiDiGraph, path: PathLike) -> None:
-    """Write ``G`` to ``path`` as node-link JSON, atomically (a failed write leaves no file)."""
+    """Write ``G`` to ``path`` as node-link JSON, atomically (a failed write leaves no file).
+
+    Every string is kept exactly: control characters are escaped as JSON does, and a lone
+    surrogate (which UTF-8 cannot encode) is written as its ``\\uXXXX`` escape, which JSON
+    readers give back as it was."""
     attribute_types(G)
     data = nx.node_link_data(G, edges="edges")
     text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     with atomic_file(path) as fh:
         fh.write(text.encode("utf-8"))
         fh.write(b"\n")
