@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ner_ar.text import normalize_key
 
+DASHES = "–—-ـ"  #: dashes that join a compound surname (ميليك –باغداساروف)
 _CONJ = "وف"
 _PREP = "بلك"
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from spacy.tokens import Doc
 
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import gazetteer
-from ner_ar.keys import clitic_variants
+from ner_ar.gazetteer.lookup import nisba_end
+from ner_ar.keys import DASHES, clitic_variants
 
-DASHES = "–—-ـ"
+__all__ = ["DASHES", "Proposal", "Step", "bases", "inside", "lex_end", "nisba_end", "owners", "replace_scan"]
 
 Step = Callable[[Doc, Sequence[str], list[RawSpan]], list[RawSpan]]
 
@@ -62,18 +62,6 @@ def bases(k: str) -> list[str]:
     last."""
     return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
 
-
-
-def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
-    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
-    gaz = gazetteer()
-    for n in range(min(3, len(keys) - i), 0, -1):
-        words = keys[i:i + n]
-        if all(words):
-            iso = gaz.nisba.get(" ".join(words))
-            if iso:
-                return i + n, iso
-    return None
 
 
 def lex_end(keys: Sequence[str], j: int, entries: frozenset[str]) -> int | None:

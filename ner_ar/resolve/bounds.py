@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ner_ar.complete import org_match
 from ner_ar.docstate import NisbaSpan, state
 from ner_ar.gazetteer import gazetteer
+from ner_ar.gazetteer.lookup import org_match
 from ner_ar.resolve.nisba import DESCRIPTORS, LEADING_NOISE, in_lex, nisba_at
 
 

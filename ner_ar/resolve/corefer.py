@@ -13,10 +13,9 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ner_ar.complete import DASHES
 from ner_ar.docstate import Resolution, state
 from ner_ar.gazetteer import Organisation, Place, gazetteer
-from ner_ar.keys import key, trailing_punct
+from ner_ar.keys import DASHES, key, trailing_punct
 from ner_ar.schema import Entity, EntityType, Mention
 
 

@@ -1,0 +1,58 @@
+"""Gazetteer lookups over a run of tokens given by their normalised keys (a proclitic allowed on
+the first): the organisation that tokens name, the nisba that starts at a token. Used by
+completion (to add spans) and resolution (to type and link the tagger's spans)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ner_ar.gazetteer import Organisation, gazetteer, organisations
+from ner_ar.keys import clitic_variants
+from ner_ar.relations.lexicon import lexicons
+
+
+def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
+    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
+    gaz = gazetteer()
+    for n in range(min(3, len(keys) - i), 0, -1):
+        words = keys[i:i + n]
+        if all(words):
+            iso = gaz.nisba.get(" ".join(words))
+            if iso:
+                return i + n, iso
+    return None
+
+
+def another_body(keys: Sequence[str], end: int) -> bool:
+    """A gazetteer name ending before token ``end`` names another, national body when a nisba or
+    a qualifier follows: مجلس الأمن القومي، مجلس الأمن الروسي."""
+    return end < len(keys) and (keys[end] in lexicons()["ORG_QUALIFIER"]
+                                or nisba_end(keys, end) is not None)
+
+
+def org_match(keys: Sequence[str], start: int, end: int) -> tuple[int, str, Organisation] | None:
+    """(characters to cut, base key, organisation) if tokens ``[start, end)`` name exactly one
+    organisation of the gazetteer, the first word with or without its proclitics."""
+    names = organisations().names
+    if another_body(keys, end):
+        return None
+    rest = keys[start + 1:end]
+    for plen, base in clitic_variants(keys[start]):
+        org = names.get(" ".join([base, *rest]) if rest else base)
+        if org is not None:
+            return plen, base, org
+    return None
+
+
+def org_at(keys: Sequence[str], i: int) -> tuple[int, int, str, Organisation] | None:
+    """(end token, cut, base key, organisation) of the longest gazetteer name at token ``i``."""
+    by_first = organisations().by_first
+    best: tuple[int, int, str, Organisation] | None = None
+    for plen, base in clitic_variants(keys[i]):
+        for rest, org in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                if best is None or j > best[0]:
+                    best = (j, plen, base, org)
+                break  # longest first
+    return best
