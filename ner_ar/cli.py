@@ -107,6 +107,10 @@ def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from ner_ar import distributed
+
+    if distributed.wanted(args):  # --workers / --scheduler: shards on a Dask cluster
+        return distributed.cmd_extract(args)
     extractor = _load_extractor(args)
     names = list(iter_inputs(args.paths, args.glob))
     if not names:
@@ -152,9 +156,14 @@ def read_jsonl(path: str) -> Iterator[Document]:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from ner_ar.distributed import expand_outputs
+
     docs: list[Document] = []
-    failed = 0
-    for path in args.jsonl_files:
+    paths, problems = expand_outputs(args.jsonl_files)  # an extract --workers directory: its shards
+    for problem in problems:
+        _err(problem)
+    failed = len(problems)
+    for path in paths:
         try:
             docs.extend(read_jsonl(path))
         except (InputError, OSError) as exc:
@@ -265,10 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_arg(p)
+    from ner_ar.distributed import add_arguments as distributed_args
+
+    distributed_args(p)  # --workers, --scheduler, --jsonl-input, --partition-size, --worker-threads
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("graph", help="merge earlier extractions (JSONL) into one corpus graph")
-    p.add_argument("jsonl_files", nargs="+", metavar="JSONL")
+    p.add_argument("jsonl_files", nargs="+", metavar="JSONL",
+                   help="JSONL files, or output directories of 'extract --workers/--scheduler'")
     graph_args(p)
     p.set_defaults(func=cmd_graph)
 
