@@ -24,7 +24,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from ner_ar.errors import UserDataError
-from ner_ar.relations.lexicon import in_class, key, lexicons, tag_classes, token_key
+from ner_ar.relations.lexicon import clitic_variants, key, lexicons, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import doc_text, tokenizer
 
@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from ner_ar.docstate import Resolution
 
 RULES = Path(__file__).parent / "rules"
-_CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "COUNTERPART", "PORTFOLIO")
-_CLITIC_CLASS = {"ل": "L_CLITIC", "ب": "B_CLITIC"}
+_CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "TITLE_LOCAL", "TITLE_MOD", "COUNTERPART",
+                      "PORTFOLIO", "STATE_NOUN")
+_CLITIC_CLASS = {"ل": "L_CLITIC", "ب": "B_CLITIC", "و": "CONJ"}
 
 
 @dataclass
@@ -48,6 +49,12 @@ class Rule:
     emit: list[dict[str, str]] = field(default_factory=list)
     examples: dict[str, list[Any]] = field(default_factory=dict)
     not_followed_by: frozenset[str] = frozenset()  # entity types that may not follow the match
+    # Modality: a match is dropped when a token of these lexicon classes stands in its clause
+    # (inside the match, or up to ``block_window`` tokens before it / 3 after it, without crossing
+    # a comma or a full stop). Default: the type's entry under ``blocking`` in inventory.yaml.
+    blocked_by: tuple[str, ...] | None = None
+    block_window: int = 8
+    overrides: frozenset[str] = frozenset()  # rule ids whose overlapping matches this one replaces
 
 
 def _tags(types: str | list[str], prefix: str) -> dict[str, Any]:
@@ -117,7 +124,10 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
 def _load_rule(raw: dict[str, Any]) -> Rule:
     rule = Rule(id=raw["id"], type=raw["type"], confidence=float(raw.get("confidence", 0.8)),
                 kind=raw.get("kind", "matcher"), examples=raw.get("examples", {}),
-                not_followed_by=frozenset(raw.get("not_followed_by", [])))
+                not_followed_by=frozenset(raw.get("not_followed_by", [])),
+                blocked_by=tuple(raw["blocked_by"]) if "blocked_by" in raw else None,
+                block_window=int(raw.get("block_window", 8)),
+                overrides=frozenset(raw.get("overrides", [])))
     RelationType(rule.type)  # fail early on a misspelt type
     rule.emit = raw.get("emit") or [{"type": rule.type, "subject": "subject", "object": "object",
                                       "role": "role"}]
@@ -161,10 +171,10 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 #: The keys a rule, a token spec and an ``emit`` item may have (docs/rules.md explains each).
 RULE_KEYS = frozenset({"id", "type", "confidence", "kind", "pattern", "patterns", "emit", "examples",
-                       "not_followed_by", "description"})
+                       "not_followed_by", "description", "blocked_by", "block_window", "overrides"})
 TOKEN_KEYS = frozenset({"as", "op", "lex", "not_lex", "lex_all", "ent", "punct", "gap", "nisba", "words",
                         "not", "tag"})
-EMIT_KEYS = frozenset({"type", "subject", "object", "role", "fixed_role"})
+EMIT_KEYS = frozenset({"type", "subject", "object", "role", "fixed_role", "counterpart"})
 ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC", "FAC", "MISC"})
 #: Classes the engine adds to the lexicons' own (gazetteer and clitic marks).
 ENGINE_CLASSES = frozenset({"NAT", "COUNTRY", "CITY", "L_CLITIC", "B_CLITIC", "CONJ"})
@@ -195,6 +205,10 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     if raw.get("type") not in types:
         raise UserDataError(path, line, f"rule {raw['id']!r}: unknown relation type {raw.get('type')!r}; "
                             f"expected one of {sorted(types)}")
+    blocked = raw.get("blocked_by", [])
+    for cls in [blocked] if isinstance(blocked, str) else blocked:
+        if cls not in known_classes:
+            raise UserDataError(path, line, f"rule {raw['id']!r}: unknown lexicon {cls!r} in blocked_by")
     patterns = raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else [])
     if raw.get("kind", "matcher") == "matcher" and not patterns:
         raise UserDataError(path, line, f"rule {raw['id']!r}: no pattern")
@@ -260,6 +274,9 @@ def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
             if rule.id in rules:
                 raise UserDataError(path, None, f"duplicate rule id {rule.id!r}")
             rules[rule.id] = rule
+    for rule in rules.values():
+        if rule.blocked_by is None:
+            rule.blocked_by = tuple(inventory.get("blocking", {}).get(rule.type, ()))
     matcher = Matcher(tokenizer().vocab)
     for rule in rules.values():
         for n, pattern in enumerate(rule.patterns):
@@ -284,8 +301,8 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
     # Tokens outside busy sentences are never matched: blank them for the lexicon lookup.
     classes = tag_classes([k if sent_ids[i] in busy else "" for i, k in enumerate(keys)])
     types = [e.type.value for e in res.entities]
-    # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb)
-    # or ب/في-like ب (بتونس, "in X" after a place).
+    # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb),
+    # ب/في-like ب (بتونس, "in X" after a place) or the conjunction و (لقاء ترامب وكيم).
     text = doc_text(doc)
     clitic_of = {m.start: _CLITIC_CLASS[text[m.start - 1]] for e in res.entities
                  for m in e.mentions if m.kind == "name" and m.start > 0
@@ -322,18 +339,23 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
 
 
 def _role_text(doc: Doc, text: str, idx: list[int]) -> tuple[int, str] | None:
+    """The title as a reader writes it: proclitics cut (والسفير -> السفير), and the article that
+    ل elides restored (للرئيس -> الرئيس)."""
     if not idx:
         return None
     first = doc[idx[0]]
-    cut = 0
-    for cls in _CLITIC_OK_CLASSES:
-        c = in_class(first.text, cls)
-        if c:
-            cut = c
+    cut, restore = 0, ""
+    classes = lexicons()
+    k = key(first.text)
+    for plen, base in clitic_variants(k):
+        if plen and any(base in classes[c] for c in _CLITIC_OK_CLASSES):
+            cut = plen
+            if base.startswith("ال") and not k[plen:].startswith("ال"):
+                restore = "ا"  # ل + (ا)ل: the alef the clitic swallowed
             break
     start = first.idx + cut
     last = doc[idx[-1]]
-    return start, text[start:last.idx + len(last.text)]
+    return start, restore + text[start:last.idx + len(last.text)]
 
 
 def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = None) -> list[Relation]:
@@ -366,6 +388,8 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
         rel["conf"] = max(rel["conf"], rule.confidence)
         rel["spans"].append(span)
 
+    # Candidates first: a rule may replace the overlapping matches of others (``overrides``).
+    cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None]]]] = []
     for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, busy):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
@@ -393,16 +417,31 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
                 and resolution.token_entity[end] is not None \
                 and ents[resolution.token_entity[end]].type.value in rule.not_followed_by:
             continue  # "التقى X وزير الخارجية الروسي Y": the title is Y's, not X's
-        span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        if rule.blocked_by and _blocked(doc, sent_ids, start, end, rule):
+            continue  # "انسحاب X من الاتفاق مع Y", "لم يلتق X ب Y": no relation is stated
+        emits: list[tuple[dict[str, Any], int, int, str | None]] = []
         for emit in rule.emit:
             subj = slot_entity.get(emit["subject"])
             obj = slot_entity.get(emit["object"])
             if subj is None or obj is None:
                 continue
             role = emit.get("fixed_role")
-            if role is None and emit.get("role") in filled:
+            if emit.get("role") in filled:
                 rt = _role_text(doc, text, filled[emit["role"]])
-                role = rt[1] if rt else None
+                role = rt[1] if rt else role
+            emits.append((emit, subj, obj, role))
+        if emits:
+            cands.append((rule, (start, end), emits))
+
+    replaced = [(rule.overrides, se) for rule, se, _ in cands if rule.overrides]
+    for rule, (start, end), emits in cands:
+        if any(rule.id in ids and start < e and s < end for ids, (s, e) in replaced):
+            continue
+        span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        for emit, subj, obj, role in emits:
+            if emit.get("counterpart"):
+                # "وزير الخارجية X ... مع نظيره التركي Y": Y holds the same post as X.
+                role = _counterpart_role(found, ents, sent_ids, doc, start, subj) or role
             add(rule, emit["type"], subj, obj, span, role)
 
     for rule in eng.rules.values():
@@ -422,6 +461,52 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
             evidence=[Span(start=s, end=e, text=text[s:e]) for s, e in kept],
             rule=rel["rule"], confidence=rel["conf"]))
     return relations
+
+
+_BLOCK_STOP = frozenset(",،.;؛:!?؟")
+
+
+def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) -> bool:
+    """A token of the rule's ``blocked_by`` classes in the match's clause: inside it, up to
+    ``block_window`` tokens before it or 3 after it, in its sentence, not across , . ; :"""
+    pats = [f"|{c}|" for c in rule.blocked_by or ()]
+    sent = sent_ids[start]
+
+    def hit(i: int) -> bool:
+        return any(p in doc[i].lemma_ for p in pats)
+
+    if any(hit(i) for i in range(start, end)):
+        return True
+    i = start - 1
+    while i >= 0 and start - i <= rule.block_window and sent_ids[i] == sent \
+            and doc[i].text not in _BLOCK_STOP:
+        if hit(i):
+            return True
+        i -= 1
+    i = end
+    while i < len(doc) and i - end < 3 and sent_ids[i] == sent and doc[i].text not in _BLOCK_STOP:
+        if hit(i):
+            return True
+        i += 1
+    return False
+
+
+def _counterpart_role(found: dict[tuple[str, int, int], dict[str, Any]], ents: Any,
+                      sent_ids: list[int], doc: Doc, start: int, subj: int) -> str | None:
+    """The role of the latest employee_of found before ``start`` in its sentence, of another
+    person: the counterpart holds the same post."""
+    best: tuple[int, str] | None = None
+    i = start
+    while i > 0 and sent_ids[i - 1] == sent_ids[start]:
+        i -= 1
+    s0 = doc[i].idx - 1
+    for (rtype, s, _o), rel in found.items():
+        if rtype != "employee_of" or s == subj or not rel["role"] or rel["role"] == "نظير":
+            continue
+        for a, _b in rel["spans"]:
+            if s0 < a < doc[start].idx and (best is None or a > best[0]):
+                best = (a, rel["role"])
+    return best[1] if best else None
 
 
 def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]:
