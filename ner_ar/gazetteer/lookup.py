@@ -11,6 +11,12 @@ from ner_ar.keys import clitic_variants
 from ner_ar.relations.lexicon import lexicons
 
 
+def _readings(k: str) -> list[tuple[int, str]]:
+    """Proclitic readings of a token for organisation names: و ف ب ل, not ك (كابل is Kabul, not
+    كـ + آبل)."""
+    return [(plen, base) for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+
+
 def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
     """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
     gaz = gazetteer()
@@ -37,7 +43,7 @@ def org_match(keys: Sequence[str], start: int, end: int) -> tuple[int, str, Orga
     if another_body(keys, end):
         return None
     rest = keys[start + 1:end]
-    for plen, base in clitic_variants(keys[start]):
+    for plen, base in _readings(keys[start]):
         org = names.get(" ".join([base, *rest]) if rest else base)
         if org is not None:
             return plen, base, org
@@ -48,7 +54,7 @@ def org_at(keys: Sequence[str], i: int) -> tuple[int, int, str, Organisation] | 
     """(end token, cut, base key, organisation) of the longest gazetteer name at token ``i``."""
     by_first = organisations().by_first
     best: tuple[int, int, str, Organisation] | None = None
-    for plen, base in clitic_variants(keys[i]):
+    for plen, base in _readings(keys[i]):
         for rest, org in by_first.get(base, ()):
             j = i + 1 + len(rest)
             if j <= len(keys) and tuple(keys[i + 1:j]) == rest:

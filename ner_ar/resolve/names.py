@@ -24,6 +24,8 @@ _RETYPE = frozenset({"LOC", "ORG", "MISC"})
 # inside its name (البحرية الروسية) and gets an overlapping nisba mention.
 _SPLIT_NISBA = frozenset({"GPE", "LOC", "FAC", "PER"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Characters between a proclitic and the name: tatweel and opening quotes (لـ"رويترز, بـ«الناتو»).
+_CLITIC_MARKS = "ـ\"'«“‘("
 
 
 def name_spans(doc: Doc) -> Doc:
@@ -55,6 +57,11 @@ def name_spans(doc: Doc) -> Doc:
             r.cut, base = clitic_cut(keys[r.start], r.label, gaz, doc_names,
                                      words_in_names if r.label == "PER" else doc_words,
                                      coordinated, after_place)
+        first = toks[r.start].text
+        if r.cut == 0 and len(first) > 2 and first[0] in "وفبلك" and first[1] in _CLITIC_MARKS:
+            r.cut = 1  # لـ"رويترز: the tatweel or quote after a letter marks it as a clitic
+        while r.cut < len(first) - 1 and first[r.cut] in _CLITIC_MARKS:
+            r.cut += 1
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]
         tail = trailing_punct(toks[r.end - 1].text)
