@@ -3,9 +3,10 @@
 This module is a leaf: it imports nothing from ``ner_ar`` (in particular neither
 :mod:`ner_ar.schema` nor :mod:`ner_ar.graph`), so :class:`~ner_ar.schema.Document` can call it
 from ``_repr_html_``, ``entities_frame`` and ``relations_frame`` without an import circle. It reads
-a document through its attributes only (see :class:`DocumentLike`). ``render_html`` needs only
-spaCy (a core dependency, imported when a view is rendered); the frames need pandas, an optional dependency imported when a frame is
-asked for (``pip install "ner_ar[jupyter]"``).
+a document through its attributes only (see :class:`DocumentLike`). ``render_html`` needs
+nothing beyond the standard library (it draws the marks as displaCy does, in displaCy's colours);
+the frames need pandas, an optional dependency imported when a frame is asked for
+(``pip install "ner_ar[jupyter]"``).
 
 :mod:`ner_ar.display` re-exports everything public here, next to the graph drawings.
 """
@@ -101,38 +102,54 @@ SEP = " | "
 JUPYTER_HINT = 'pip install "ner_ar[jupyter]"'
 """What to install for the optional views."""
 
-# Arabic is written right to left (spaCy's ArabicDefaults say so too; importing spaCy here would
-# make every ``import ner_ar`` pay for it, so it is imported when a view is rendered).
 _DIRECTION = "rtl"
 _KB_URLS = {
+    "iso3166": "https://www.iso.org/obp/ui/#iso:code:3166:{}",
     "geonames": "https://www.geonames.org/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}",
 }
+# Arabic letters that never join the letter after them: no joiner is needed after them.
+_RIGHT_JOINING = frozenset("ءآأؤإاةدذرزوٱ")
+_ZWJ = "\u200d"
 
 
-def _kb_url(kb_id: str) -> str:
+def kb_url(kb_id: str) -> str | None:
+    """The web page of a knowledge-base id, or None for a prefix without one (``org:``, a user's).
+
+    >>> kb_url("iso3166:CU")
+    'https://www.iso.org/obp/ui/#iso:code:3166:CU'
+    >>> kb_url("org:sputnik") is None
+    True
+    """
     prefix, _, local = kb_id.partition(":")
     template = _KB_URLS.get(prefix)
-    return template.format(local) if template else "#"
+    return template.format(local) if template and local else None
 
 
-def _displacy_spans(doc: DocumentLike) -> list[dict[str, Any]]:
+def _marked_spans(doc: DocumentLike) -> list[tuple[int, int, _EntityLike]]:
     spans = sorted(
         ((m.start, m.end, ent) for ent in doc.entities for m in ent.mentions if m.end > m.start),
         key=lambda s: (s[0], -s[1]),
     )
-    out: list[dict[str, Any]] = []
+    out = []
     last_end = -1
     for start, end, ent in spans:
-        # displaCy cannot draw nested or overlapping marks: the earlier, longer mention wins.
+        # marks cannot nest or overlap: the earlier, longer mention wins.
         if start < last_end:
             continue
-        span: dict[str, Any] = {"start": start, "end": end, "label": ent.type.value}
-        if ent.kb_id:
-            span.update(kb_id=ent.kb_id, kb_url=_kb_url(ent.kb_id))
-        out.append(span)
+        out.append((start, end, ent))
         last_end = end
     return out
+
+
+def _is_letter(ch: str) -> bool:
+    # Arabic letters and their marks (harakat, tatweel) belong to the word
+    return ch.isalpha() or "\u064b" <= ch <= "\u065f" or ch in "\u0640\u0670"
+
+
+def _joins_next(ch: str) -> bool:
+    """Whether an Arabic letter takes a joined form towards the letter after it."""
+    return "\u0620" <= ch <= "\u06ff" and ch.isalpha() and ch not in _RIGHT_JOINING
 
 
 def relation_rows(doc: DocumentLike) -> list[dict[str, Any]]:
@@ -184,24 +201,80 @@ def _relation_table(doc: DocumentLike) -> str:
             f"<thead><tr>{cells}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
+def _text(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _mark(doc: DocumentLike, start: int, end: int, ent: _EntityLike, glued_before: bool,
+          glued_after: bool) -> str:
+    color = ENTITY_COLORS.get(ent.type.value, "#dddddd")
+    inner = doc.text[start:end]
+    before = _ZWJ if glued_before and _joins_next(doc.text[start - 1]) else ""
+    after = _ZWJ if glued_after and _joins_next(inner[-1]) else ""
+    kb = ""
+    if ent.kb_id:
+        url = kb_url(ent.kb_id)
+        kb_text = html.escape(ent.kb_id)
+        kb = (f' <a href="{html.escape(url)}" target="_blank" rel="noopener" '
+              f'style="text-decoration:none;color:inherit;font-weight:normal">{kb_text}</a>'
+              if url else f' <span style="font-weight:normal">{kb_text}</span>')
+    margin_start = "0" if glued_before else "0.2em"
+    margin_end = "0" if glued_after else "0.2em"
+    # white-space:nowrap keeps the name and its label on one line; dir="ltr" isolates the label,
+    # and unicode-bidi:isolate the whole mark, so that neighbouring numbers or Latin words are never
+    # drawn between a name and its label.
+    return (f'<mark class="entity" style="background:{color};padding:0.2em 0.35em;'
+            f"margin-inline-start:{margin_start};margin-inline-end:{margin_end};line-height:1;"
+            f'border-radius:0.35em;white-space:nowrap;unicode-bidi:isolate">'
+            f"{before}{_text(inner)}{after}"
+            f'<span dir="ltr" style="font-size:0.72em;font-weight:bold;line-height:1;'
+            f'vertical-align:middle;margin-right:0.45em;font-family:sans-serif">'
+            f"{html.escape(ent.type.value)}{kb}</span></mark>")
+
+
+def _marked_text(doc: DocumentLike) -> str:
+    text = doc.text
+    spans = _marked_spans(doc)
+    parts: list[str] = []
+    pos = 0
+    for i, (start, end, ent) in enumerate(spans):
+        limit = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+        # Letters of the same word outside the mention (the clitic ل of للبحرية, a suffix) stay
+        # glued to the mark on the same line instead of standing alone.
+        word_start = start
+        while word_start > pos and _is_letter(text[word_start - 1]):
+            word_start -= 1
+        word_end = end
+        while word_end < limit and _is_letter(text[word_end]):
+            word_end += 1
+        parts.append(_text(text[pos:word_start]))
+        prefix, suffix = text[word_start:start], text[end:word_end]
+        mark = _mark(doc, start, end, ent, bool(prefix), bool(suffix))
+        if prefix or suffix:
+            joiner_before = _ZWJ if prefix and _joins_next(prefix[-1]) else ""
+            joiner_after = _ZWJ if suffix and _joins_next(text[end - 1]) else ""
+            parts.append(f'<span style="white-space:nowrap">{_text(prefix)}{joiner_before}{mark}'
+                         f"{joiner_after}{_text(suffix)}</span>")
+        else:
+            parts.append(mark)
+        pos = word_end
+    parts.append(_text(text[pos:]))
+    return "".join(parts)
+
+
 def render_html(doc: DocumentLike) -> str:
-    """The text right to left with its entities highlighted by displaCy, then a relation table.
+    """The text right to left with its entities highlighted, then a relation table.
 
-    Nested mentions (a nisba inside an organisation name) show the outer one only.
+    Each name is marked in its type's colour (the colours of displaCy) with its type and
+    knowledge-base id (a link where the id has a web page) beside it, on one line. A clitic that
+    the mention leaves out (the و of وكوبا) stays attached to the mark. Nested mentions (a nisba
+    inside an organisation name) show the outer one only.
     """
-    from spacy import displacy
-    from spacy.displacy.templates import TPL_ENT_RTL
-
-    parsed = {
-        "text": doc.text,
-        "ents": _displacy_spans(doc),
-        "title": doc.id,
-        "settings": {"lang": "ar", "direction": _DIRECTION},
-    }
-    # displaCy picks its right-to-left template before it knows the direction, so ask for it.
-    options = {"colors": ENTITY_COLORS, "template": TPL_ENT_RTL}
-    marked = displacy.render(parsed, style="ent", manual=True, options=options, jupyter=False)
-    return f'<div class="ner-ar" dir="{_DIRECTION}" lang="ar">{marked}{_relation_table(doc)}</div>'
+    title = f'<h2 style="margin:0 0 0.3em 0">{html.escape(doc.id)}</h2>' if doc.id else ""
+    body = (f'<div class="entities" style="line-height:2.4;direction:{_DIRECTION};'
+            f'text-align:start;margin-bottom:1em">{_marked_text(doc)}</div>')
+    return (f'<div class="ner-ar" dir="{_DIRECTION}" lang="ar">{title}{body}'
+            f"{_relation_table(doc)}</div>")
 
 
 def pandas_module() -> Any:
