@@ -93,7 +93,8 @@ def _load_extractor(args: argparse.Namespace) -> object:
 
 def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
     wanted = [(fmt, getattr(args, opt)) for opt, fmt in GRAPH_OPTIONS if getattr(args, opt)]
-    if not wanted:
+    page = getattr(args, "html", None)
+    if not wanted and not page:
         return
     from ner_ar import graph
 
@@ -102,6 +103,16 @@ def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         graph.write(G, target, format=fmt)
         log.info("wrote %s (%d nodes, %d edges)", target, G.number_of_nodes(), G.number_of_edges())
+    if page:
+        from ner_ar.graphhtml import write_graph_html
+
+        Path(page).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write_graph_html(G, page, title=Path(page).stem)
+        except ImportError as exc:
+            _err(str(exc))
+            raise SystemExit(EXIT_USAGE) from None
+        log.info("wrote %s (interactive, offline)", page)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -169,8 +180,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
         except (InputError, OSError) as exc:
             _err(f"skipped {exc}")
             failed += 1
-    if not any(getattr(args, opt) for opt, _ in GRAPH_OPTIONS):
-        _err("name at least one output: --graphml, --gexf, --json or --neo4j")
+    if not any(getattr(args, opt) for opt, _ in GRAPH_OPTIONS) and not args.html:
+        _err("name at least one output: --graphml, --gexf, --json, --neo4j or --html")
         return EXIT_USAGE
     _write_graphs(docs, args)
     return EXIT_PARTIAL if failed else EXIT_OK
@@ -264,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--gexf", metavar="FILE", help="write the graph as GEXF (Gephi)")
         p.add_argument("--json", metavar="FILE", help="write the graph as node-link JSON")
         p.add_argument("--neo4j", metavar="DIR", help="write Neo4j admin-import CSV files into DIR")
+        p.add_argument("--html", metavar="FILE",
+                       help="write an interactive view: one self-contained HTML file that opens "
+                            "offline (needs the jupyter extra)")
 
     p = sub.add_parser("extract", help="extract from files, directories or stdin ('-')")
     p.add_argument("paths", nargs="+", help="text files, directories, or - for stdin")

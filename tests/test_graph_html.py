@@ -102,3 +102,19 @@ def test_remote_references_are_found() -> None:
             "<style>@import 'x.css'; body{background:url(//example.org/i.png)}</style>"
             '<a href="https://example.org/">a link is followed only when clicked</a>')
     assert len(remote_references(page)) == 3
+
+
+def test_cli_graph_writes_the_page(tmp_path: Path, seed_doc: Document,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from ner_ar.cli import main
+
+    jsonl = tmp_path / "seed.jsonl"
+    jsonl.write_text(seed_doc.model_dump_json() + "\n", encoding="utf-8")
+    out = tmp_path / "pages" / "seed.html"
+    assert main(["graph", str(jsonl), "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert remote_references(page) == []
+    assert {n["id"] for n in _dataset(page, "nodes")} == set(to_networkx(seed_doc).nodes)
+    # the page alone is a valid output; no output at all is still a usage error
+    assert main(["graph", str(jsonl)]) == 2
+    assert "--html" in capsys.readouterr().err
