@@ -99,7 +99,7 @@ def mine(args: argparse.Namespace) -> None:
     inv.pop("blocking", None)
     stats: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (type, pattern) -> counts
     example: dict[tuple[str, str], str] = {}
-    for line in open(args.docs, encoding="utf-8"):
+    for line in Path(args.docs).read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
         text = doc["text"]
         ents = {e["id"]: e for e in doc["entities"]}
@@ -132,7 +132,7 @@ def mine(args: argparse.Namespace) -> None:
                             if sig.get("symmetric") and subj is mb:
                                 continue
                             key = (rtype, pat if subj is ma else pat + " (obj first)")
-                            hit = (rtype, subj[2], obj[2]) in rels or (
+                            hit = (rtype, subj[2], obj[2]) in rels or bool(
                                 sig.get("symmetric") and (rtype, obj[2], subj[2]) in rels)
                             stats[key]["n"] += 1
                             stats[key]["agree"] += int(hit)

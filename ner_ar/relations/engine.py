@@ -14,6 +14,7 @@ plain words; plus ``op`` (``?``, ``*``, ``+``) and ``as`` (the slot a token fill
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -110,10 +111,12 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         tok["LEMMA"] = {"REGEX": r"^(?!.*\|(" + "|".join(no) + r")\|).*\|(" + "|".join(yes) + r")\|"}
     elif "lex" in spec:
         tok["LEMMA"] = _lemma(spec["lex"])
+    elif "not_lex" in spec:  # any token outside these classes (the word before a lone nisba)
+        tok["LEMMA"] = _not_lemma(spec["not_lex"])
     if "words" in spec:
         tok["NORM"] = {"IN": [key(w) for w in spec["words"]]}
-    if spec.get("punct"):
-        tok["IS_PUNCT"] = True
+    if "punct" in spec:
+        tok["IS_PUNCT"] = bool(spec["punct"])
     if "tag" in spec:
         tok["TAG"] = spec["tag"]
     if op:
@@ -177,7 +180,11 @@ TOKEN_KEYS = frozenset({"as", "op", "lex", "not_lex", "lex_all", "ent", "punct",
 EMIT_KEYS = frozenset({"type", "subject", "object", "role", "fixed_role", "counterpart"})
 ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC", "FAC", "MISC"})
 #: Classes the engine adds to the lexicons' own (gazetteer and clitic marks).
-ENGINE_CLASSES = frozenset({"NAT", "COUNTRY", "CITY", "L_CLITIC", "B_CLITIC", "CONJ"})
+ENGINE_CLASSES = frozenset({"NAT", "COUNTRY", "CITY", "L_CLITIC", "B_CLITIC", "CONJ", "DEF"})
+#: A definite word (the article, after a conjunction or preposition proclitic): a nisba after it
+#: agrees with it (الشامل العراقية); after an indefinite word (a verb, a preposition) it stands
+#: for a person (يواجه الإسباني X).
+_DEFINITE = re.compile(r"^[وف]?[بلك]?ال|^[وف]?لل")
 
 
 def _strip_lines(value: Any) -> Any:
@@ -331,6 +338,8 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
         else:
             tok.tag_ = "O"
         cls = classes.get(i, _NO_CLASS)
+        if ent is None and nat is None and _DEFINITE.match(keys[i] or ""):
+            extra.append("DEF")
         if extra:
             cls = cls | set(extra)
         tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
