@@ -229,5 +229,7 @@ def show_graph(graph: nx.MultiDiGraph | Document | Iterable[Document], *, height
     from IPython.display import HTML
 
     page = graph_html(graph, title=title, height=f"{height - 10}px", isolates_up_to=isolates_up_to)
-    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-                f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>')
+    # (wrapped in a div: IPython warns about a bare iframe, though a file-less one is what we want)
+    return HTML(f'<div class="ner-ar-graph"><iframe srcdoc="{html.escape(page, quote=True)}" '
+                f'sandbox="allow-scripts" style="width:100%;height:{height}px;border:1px solid #ddd">'
+                f"</iframe></div>")

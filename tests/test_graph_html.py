@@ -76,12 +76,13 @@ def test_edges_carry_relation_and_evidence(seed_page: str, seed_doc: Document) -
     assert "وزير الدفاع" in shoigu["title"]
 
 
+@pytest.mark.filterwarnings("error")  # IPython warns about a bare <iframe>
 def test_write_and_notebook_view(tmp_path: Path) -> None:
     out = display.write_graph_html(corpus_docs(), tmp_path / "corpus.html", title="three articles")
     page = out.read_text(encoding="utf-8")
     assert "three articles" in page and remote_references(page) == []
     frame = display.show_graph(to_networkx(corpus_docs()), height=400)
-    assert frame.data.startswith("<iframe srcdoc=") and "height:400px" in frame.data
+    assert frame.data.startswith('<div class="ner-ar-graph"><iframe srcdoc=') and "height:400px" in frame.data
     assert "https://cdn" not in frame.data
 
 
