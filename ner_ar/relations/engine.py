@@ -51,7 +51,7 @@ class Rule:
     examples: dict[str, list[Any]] = field(default_factory=dict)
     not_followed_by: frozenset[str] = frozenset()  # entity types that may not follow the match
     # Modality: a match is dropped when a token of these lexicon classes stands in its clause
-    # (inside the match, or up to ``block_window`` tokens before it / 3 after it, without crossing
+    # (inside the match, or up to ``block_window`` tokens before it, without crossing
     # a comma or a full stop). Default: the type's entry under ``blocking`` in inventory.yaml.
     blocked_by: tuple[str, ...] | None = None
     block_window: int = 8
@@ -476,8 +476,9 @@ _BLOCK_STOP = frozenset(",،.;؛:!?؟")
 
 
 def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) -> bool:
-    """A token of the rule's ``blocked_by`` classes in the match's clause: inside it, up to
-    ``block_window`` tokens before it or 3 after it, in its sentence, not across , . ; :"""
+    """A token of the rule's ``blocked_by`` classes in the match's clause: inside it or up to
+    ``block_window`` tokens before it, in its sentence, not across , . ; : (words after the match
+    govern what follows: بعد مشاورات مع X إلى إنهاء الحصار)."""
     pats = [f"|{c}|" for c in rule.blocked_by or ()]
     sent = sent_ids[start]
 
@@ -492,11 +493,6 @@ def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) ->
         if hit(i):
             return True
         i -= 1
-    i = end
-    while i < len(doc) and i - end < 3 and sent_ids[i] == sent and doc[i].text not in _BLOCK_STOP:
-        if hit(i):
-            return True
-        i += 1
     return False
 
 
