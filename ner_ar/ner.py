@@ -215,6 +215,10 @@ speed on an idle machine and holds up under load. Raise it with ``threads=`` (``
 machine of your own."""
 
 
+TAG_CHUNK_SENTENCES = 512
+"""Sentences handed to Stanza at a time (it sorts each chunk by length into batches)."""
+
+
 def window_starts(length: int, window: int) -> list[tuple[int, int]]:
     """Overlapping windows ``[start, end)`` of at most ``window`` tokens covering ``[0, length)``:
     each starts three quarters of a window after the one before, so neighbours share a quarter.
@@ -344,11 +348,15 @@ class Tagger:
         todo = [i for i, sent in enumerate(sentences) if len(sent)]
         if not todo:
             return tags
-        # Build the Stanza Document directly: tokens are ours, offsets are kept by the caller.
-        doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sentences[j])]
-                              for j in todo])
         with self._threads():
-            self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
-        for j, sent in zip(todo, doc.sentences, strict=True):
-            tags[j] = [tok.ner or "O" for tok in sent.tokens]
+            # A Stanza Document costs about a kilobyte a token: a long text goes through in
+            # chunks, so memory stays bounded whatever its length.
+            for c in range(0, len(todo), TAG_CHUNK_SENTENCES):
+                chunk = todo[c:c + TAG_CHUNK_SENTENCES]
+                # Build the Stanza Document directly: tokens are ours, offsets are kept by the caller.
+                doc = StanzaDocument([[{"id": (i + 1,), "text": tok} for i, tok in enumerate(sentences[j])]
+                                      for j in chunk])
+                self._pipeline.processors["ner"].process(doc)  # type: ignore[attr-defined]
+                for j, sent in zip(chunk, doc.sentences, strict=True):
+                    tags[j] = [tok.ner or "O" for tok in sent.tokens]
         return tags

@@ -1,12 +1,13 @@
 """The pipeline's order, in one place.
 
-    segment -> tag -> complete.* -> [user gazetteer] -> resolve.* -> relate -> Document
+    normalize -> segment -> tag -> complete.* -> [user gazetteer] -> resolve.* -> relate -> Document
 
-``segment`` (spaCy tokenizer and sentence splitter, :mod:`ner_ar.text`) and ``tag`` (the Stanza
-model, :mod:`ner_ar.ner`) run in :class:`~ner_ar.extractor.Extractor`, batched over many
-documents; every later stage is a :class:`Stage`: a name and a callable ``Doc -> Doc`` that reads
-and writes the Doc's :class:`~ner_ar.docstate.DocState`. :func:`default_stages` lists them in
-order; :attr:`Extractor.stages <ner_ar.extractor.Extractor.stages>` gives every name.
+``normalize`` (analysis text and offset map, :mod:`ner_ar.normalize`), ``segment`` (spaCy tokenizer
+and sentence splitter, :mod:`ner_ar.text`) and ``tag`` (the Stanza model, :mod:`ner_ar.ner`) run in
+:class:`~ner_ar.extractor.Extractor`, batched over many documents; every later stage is a
+:class:`Stage`: a name and a callable ``Doc -> Doc`` that reads and writes the Doc's
+:class:`~ner_ar.docstate.DocState`. :func:`default_stages` lists them in order;
+:attr:`Extractor.stages <ner_ar.extractor.Extractor.stages>` gives every name.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from ner_ar.gazetteer.user import UserGazetteer
 from ner_ar.relations.engine import Engine, engine, extract_relations
 from ner_ar.resolve import RESOLUTION_STEPS
 
-#: The two stages the Extractor runs itself, batched over documents, before the others.
-BATCH_STAGES = ("segment", "tag")
+#: The stages the Extractor runs itself, batched over documents, before the others.
+BATCH_STAGES = ("normalize", "segment", "tag")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ the library does at inference time.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -156,28 +158,47 @@ def wrapped_line_breaks(text: str, line_breaks: LineBreaks = "auto") -> set[int]
     return wrapped
 
 
-def sentence_bounds(text: str, tokens: Sequence[Token],
-                    line_breaks: LineBreaks = "sentence") -> tuple[list[tuple[int, int]], set[int]]:
-    """Sentences of ``tokens`` (words of ``text``, whitespace tokens left out) as index ranges
-    ``[start, end)`` into ``tokens``, however long, and the indices ``k`` whose gap before
-    ``tokens[k]`` is a line break read as a space.
+@dataclass
+class Layout:
+    """Sentences and line breaks of a token sequence (:func:`sentence_bounds`); every field holds
+    token indices."""
+
+    bounds: list[tuple[int, int]]
+    """Sentences ``[start, end)`` as the tagger reads them, however long."""
+    joined: set[int]
+    """Tokens whose preceding line break reads as a space."""
+    pending: set[int]
+    """Tokens whose preceding single line break (``"auto"``, not hard-wrapped) the tagger reads
+    across, and which ends a sentence unless a name runs across it (:meth:`Segmented.finish`)."""
+    line_starts: list[int]
+    """Tokens that start a line (after the first), in order."""
+
+
+def sentence_bounds(text: str, tokens: Sequence[Token], line_breaks: LineBreaks = "sentence") -> Layout:
+    """Sentences of ``tokens`` (words of ``text``, whitespace tokens left out), however long, and
+    how each line break between them is read.
 
     A sentence ends at sentence-final punctuation (with any closing quotes or brackets that follow
-    it), at a blank line, and at a single line break unless ``line_breaks`` reads it as a space
+    it), at a blank line, and at a single line break as ``line_breaks`` says
     (:data:`LINE_BREAK_MODES`). Time linear in the number of tokens.
     """
     wraps = wrapped_line_breaks(text, line_breaks)
-    bounds: list[tuple[int, int]] = []
-    joined: set[int] = set()
+    layout = Layout([], set(), set(), [])
+    bounds = layout.bounds
     first = 0  # first token of the current sentence
     n = len(tokens)
     for i, tok in enumerate(tokens):
-        if i > first:
+        if i:
             prev = tokens[i - 1]
             gap_start = prev.idx + len(prev.text)
-            if "\n" in text[gap_start:tok.idx]:
-                if gap_start in wraps:
-                    joined.add(i)
+            breaks = text.count("\n", gap_start, tok.idx)
+            if breaks:
+                layout.line_starts.append(i)
+            if breaks and i > first:
+                if breaks == 1 and gap_start in wraps:
+                    layout.joined.add(i)
+                elif breaks == 1 and line_breaks == "auto":
+                    layout.pending.add(i)
                 else:
                     bounds.append((first, i))
                     first = i
@@ -196,14 +217,17 @@ def sentence_bounds(text: str, tokens: Sequence[Token],
             first = i + 1
     if first < n:
         bounds.append((first, n))
-    return bounds, joined
+    return layout
 
 
 def split_sentences(text: str, tokens: Sequence[Token], max_tokens: int = MAX_SENTENCE_TOKENS,
                     line_breaks: LineBreaks = "sentence") -> list[list[Token]]:
     """Group tokens into sentences (:func:`sentence_bounds`); sentences longer than ``max_tokens``
     are cut into pieces of that size (the Extractor cuts where no entity is instead)."""
-    bounds, _ = sentence_bounds(text, tokens, line_breaks)
+    if line_breaks == "auto":
+        raise ValueError("split_sentences reads line breaks before tagging: use 'sentence' or "
+                         "'space' (the Extractor decides 'auto' once names are known)")
+    bounds = sentence_bounds(text, tokens, line_breaks).bounds
     return [list(tokens[i:min(i + max_tokens, end)]) for start, end in bounds
             for i in range(start, end, max_tokens)]
 
@@ -256,3 +280,195 @@ def giant_words(text: str, tokens: Sequence[Token]) -> list[bool]:
                 flags[k] = True
         i = j + 1
     return flags
+
+
+GIANT_PLACEHOLDER = "#"
+"""What the tagger reads in place of a run of giant words (:data:`MAX_WORD_CHARS`)."""
+# Tokens after which an over-long sentence is best cut (when no entity is there either).
+_SOFT_STOPS = frozenset({"،", ",", ":", "؛", ";", "-", "–", "—", ")", "»", '"'})
+
+
+@dataclass
+class Segmented:
+    """A text tokenised and split into sentences, ready for the tagger.
+
+    ``words`` are the tokenizer's non-whitespace tokens of ``text``; ``layout`` their sentences
+    and line breaks (:func:`sentence_bounds`, word indices); ``giant`` flags the words of
+    over-long runs (:func:`giant_words`).
+    """
+
+    text: str
+    tokens: Doc
+    words: list[Token]
+    layout: Layout
+    giant: list[bool]
+
+    def tagger_sentences(self) -> tuple[list[list[str]], list[list[int]]]:
+        """Per sentence, the forms the tagger reads (:func:`tagger_form`; one
+        :data:`GIANT_PLACEHOLDER` for each run of giant words) and the word index of each form
+        (``-1`` for a placeholder)."""
+        forms: list[list[str]] = []
+        where: list[list[int]] = []
+        for start, end in self.layout.bounds:
+            f: list[str] = []
+            w: list[int] = []
+            for k in range(start, end):
+                if self.giant[k]:
+                    if not w or w[-1] != -1:
+                        f.append(GIANT_PLACEHOLDER)
+                        w.append(-1)
+                    continue
+                f.append(tagger_form(self.words[k].text))
+                w.append(k)
+            forms.append(f)
+            where.append(w)
+        return forms, where
+
+    @staticmethod
+    def entity_spans(tags: Sequence[Sequence[str]], where: Sequence[Sequence[int]],
+                     spans_of: Callable[[Sequence[str]], list[tuple[int, int, str]]]
+                     ) -> list[tuple[int, int, str]]:
+        """Entity spans as word ranges ``(start, end, label)``, from the tagger's ``tags`` for
+        :meth:`tagger_sentences` (``spans_of`` reads one sentence's tags into spans). A giant
+        run is never part of an entity: a span over one keeps the pieces on either side."""
+        out: list[tuple[int, int, str]] = []
+        for sent_tags, positions in zip(tags, where, strict=True):
+            for s, e, label in spans_of(sent_tags):
+                run: list[int] = []
+                for p in range(s, e + 1):
+                    if p < e and positions[p] != -1:
+                        run.append(positions[p])
+                    elif run:
+                        out.append((run[0], run[-1] + 1, label))
+                        run = []
+        return out
+
+    def finish(self, spans: Sequence[tuple[int, int, str]], max_tokens: int = MAX_SENTENCE_TOKENS
+               ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]], set[int]]:
+        """The final entity spans, sentences and joined line breaks (word indices), once the
+        tagger's ``spans`` are known.
+
+        A pending line break (:attr:`Layout.pending`) ends a sentence unless a name runs across
+        it: then it is a space, except where the lines on both sides are names and nothing else
+        (a list of names, one a line), which stay apart. A sentence longer than ``max_tokens`` is
+        cut where no entity is (:func:`entity_free_cuts`), after a comma or colon where the last
+        quarter of the window has one."""
+        layout = self.layout
+        out = sorted(spans, key=lambda sp: sp[0])
+        joined = set(layout.joined)
+        cuts: set[int] = set()
+        if layout.pending:
+            n = len(self.words)
+            covered = [False] * (n + 1)
+            crossing: dict[int, int] = {}  # pending break -> index in ``out`` of the span across it
+            for j, (s, e, _) in enumerate(out):
+                for k in range(s, e):
+                    covered[k] = True
+                    if k > s and k in layout.pending:
+                        crossing[k] = j
+            starts = layout.line_starts
+            split: dict[int, list[int]] = {}
+            for b in sorted(layout.pending):
+                j = crossing.get(b)
+                if j is None:
+                    cuts.add(b)
+                    continue
+                pos = bisect.bisect_left(starts, b)
+                line_start = starts[pos - 1] if pos else 0
+                line_end = starts[pos + 1] if pos + 1 < len(starts) else n
+                if all(covered[line_start:b]) and all(covered[b:line_end]):
+                    cuts.add(b)
+                    split.setdefault(j, []).append(b)
+                else:
+                    joined.add(b)
+            if split:
+                pieces: list[tuple[int, int, str]] = []
+                for j, (s, e, label) in enumerate(out):
+                    edges = [s, *split.get(j, []), e]
+                    pieces.extend((a, z, label) for a, z in zip(edges, edges[1:], strict=False))
+                out = pieces
+        bounds: list[tuple[int, int]] = []
+        ordered_cuts = sorted(cuts)
+        c = 0
+        for start, end in layout.bounds:
+            while c < len(ordered_cuts) and ordered_cuts[c] <= start:
+                c += 1
+            while c < len(ordered_cuts) and ordered_cuts[c] < end:
+                bounds.append((start, ordered_cuts[c]))
+                start = ordered_cuts[c]
+                c += 1
+            bounds.append((start, end))
+        return out, self._cut_long(bounds, out, max_tokens), joined
+
+    def _cut_long(self, bounds: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]],
+                  max_tokens: int) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        i = 0
+        for start, end in bounds:
+            if end - start <= max_tokens:
+                out.append((start, end))
+                continue
+            while i < len(spans) and spans[i][0] < start:
+                i += 1
+            inside: list[tuple[int, int]] = []
+            while i < len(spans) and spans[i][1] <= end:
+                inside.append((spans[i][0] - start, spans[i][1] - start))
+                i += 1
+            prefer = [self.words[k].text in _SOFT_STOPS for k in range(start, end)]
+            out.extend((start + s, start + e)
+                       for s, e in entity_free_cuts(end - start, inside, max_tokens, prefer))
+        return out
+
+    def to_doc(self, spans: Sequence[tuple[int, int, str]], sentences: Sequence[tuple[int, int]],
+               joined: set[int]) -> Doc:
+        """The Doc the later stages read, built in one go (time linear in its length): the
+        tokens of ``text``, except that a line break in ``joined`` is a space; sentence starts
+        from ``sentences`` and entities from ``spans`` (word ranges). Its text is as long as
+        ``text`` and every word keeps its offset."""
+        n_words = len(self.words)
+        iob = ["O"] * n_words
+        for s, e, label in spans:
+            iob[s] = f"B-{label}"
+            for k in range(s + 1, e):
+                iob[k] = f"I-{label}"
+        starts = [False] * n_words
+        for s, _ in sentences:
+            if s < n_words:
+                starts[s] = True
+        words: list[str] = []
+        spaces: list[bool] = []
+        sent_starts: list[bool] = []
+        ents: list[str] = []
+        k = 0  # index of the next word
+        for tok in self.tokens:
+            if not tok.is_space:
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+                sent_starts.append(starts[k])
+                ents.append(iob[k])
+                k += 1
+                continue
+            inside = 0 < k < n_words and iob[k].startswith("I-")
+            text = tok.text
+            if k in joined and "\n" in text:
+                text = text.replace("\n", " ")
+                if text == " " and spaces and not spaces[-1] and not tok.whitespace_:
+                    spaces[-1] = True  # the line break is now the space after the word before
+                    continue
+            words.append(text)
+            spaces.append(bool(tok.whitespace_))
+            sent_starts.append(False)
+            ents.append(f"I-{iob[k][2:]}" if inside else "O")
+        if sent_starts:
+            sent_starts[0] = True
+        return Doc(tokenizer().vocab, words=words, spaces=spaces, sent_starts=sent_starts, ents=ents)
+
+
+def segment(text: str, line_breaks: LineBreaks = "auto") -> Segmented:
+    """Tokenise ``text`` (of any length: no spaCy ``max_length``) and find its sentences, reading
+    single line breaks as ``line_breaks`` says (:data:`LINE_BREAK_MODES`). Time and memory linear
+    in the length of ``text``."""
+    tokens = tokenize_doc(text)
+    words = [t for t in tokens if not t.is_space]
+    return Segmented(text, tokens, words, sentence_bounds(text, words, line_breaks),
+                     giant_words(text, words))

@@ -50,10 +50,10 @@ def test_resolution_does_not_import_completion() -> None:
 
 def test_stage_order_is_the_documented_one(extractor) -> None:  # type: ignore[no-untyped-def]
     names = extractor.stages
-    assert names[:2] == list(BATCH_STAGES) == ["segment", "tag"]
+    assert names[:3] == list(BATCH_STAGES) == ["normalize", "segment", "tag"]
     assert names[-1] == "relate"
-    kinds = [n.split(".")[0] for n in names[2:-1]]
+    kinds = [n.split(".")[0] for n in names[3:-1]]
     # every completion step before every resolution step
     assert kinds == sorted(kinds, key=["complete", "resolve"].index)
     assert names[-5:-1] == ["resolve.bounds", "resolve.names", "resolve.nisbas", "resolve.entities"]
-    assert [s.name for s in default_stages()] == names[2:]
+    assert [s.name for s in default_stages()] == names[3:]
