@@ -45,12 +45,15 @@ def test_alias_and_clitic_join_the_entry(user_extractor: Extractor) -> None:
 
 
 def test_user_type_and_bounds_override_the_tagger(user_extractor: Extractor, extractor: Extractor) -> None:
-    text = "وصل الوزير إلى مطار قرطاج الدولي صباح اليوم، واستقبله سليم الورداني."
+    text = "وصل الوزير إلى مطار قرطاج صباح اليوم قادما من الجزيرة، واستقبله سليم الورداني."
     plain = extractor.extract(text)
-    assert not any(e.type.value == "FAC" for e in plain.entities)  # what the shipped data gives
+    assert all(e.kb_id is None or not e.kb_id.startswith("local:") for e in plain.entities)
     doc = user_extractor.extract(text)
-    fac = _by_name(doc, "مطار قرطاج الدولي")
-    assert fac is not None and fac.type.value == "FAC" and fac.kb_id is None
+    fac = _by_name(doc, "مطار قرطاج الدولي")  # the canonical name is the row's, the mention the alias
+    assert fac is not None and fac.type.value == "FAC" and fac.kb_id == "local:carthage_airport"
+    assert [m.text for m in fac.mentions] == ["مطار قرطاج"]
+    org = _by_name(doc, "الجزيرة")
+    assert org is not None and org.type.value == "ORG" and org.kb_id == "local:aljazeera"
     per = _by_name(doc, "سليم الورداني")
     assert per is not None and per.type.value == "PER" and per.kb_id == "local:wardani"
 

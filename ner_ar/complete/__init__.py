@@ -9,6 +9,10 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   (``سيرغي ميليك –باغداساروف``) stays in the person's span;
 - ``complete.common_words`` (:func:`drop_common_words`, lexicon COMMON_WORD): a one-token
   MISC/ORG that is a common word (``أفكارك``) is dropped;
+- ``complete.fixed_phrases`` (:func:`drop_fixed_phrases`, lexicon FIXED_PHRASE): no entity
+  inside ``الحمد لله``;
+- ``complete.latin_junk`` (:func:`drop_latin_junk`): a Latin-script span that does not look like
+  a name (``hello world``) is dropped;
 - ``complete.split_part_of`` (:func:`split_at_part_of`, lexicon PART_OF): a span the tagger ran
   across ``التابع ل`` becomes the two organisations it names;
 - ``complete.split_local_title`` (:func:`split_place_from_person`, lexicon TITLE_LOCAL,
@@ -21,8 +25,14 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   body after ``باسم``;
 - ``complete.gazetteer_places`` (:func:`add_gazetteer_places`, gazetteer places): well-known
   places the tagger missed (``لهافانا``), names it cut in pieces (``[الكوت] [ديفوار]``);
+- ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
+  ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
+- ``complete.title_persons`` (:func:`add_title_persons`, title lexicons,
+  ``gazetteer/data/person_names.tsv``): a person after a title chain the tagger missed;
 - ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
-  a span where it recurs untagged elsewhere in the document.
+  a span where it recurs untagged elsewhere in the document;
+- ``complete.facility_names`` (:func:`add_facility_names`, ``gazetteer/data/facilities.tsv``):
+  well-known facilities (``البيت الأبيض``, ``الكرملين``) override the tagger.
 
 Clitics are not cut here: resolution (:mod:`ner_ar.resolve`) trims them with exact offsets.
 """
@@ -35,6 +45,8 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
+from ner_ar.complete.facilities import add_facility_heads, add_facility_names
+from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
 from ner_ar.complete.places import add_gazetteer_places
 from ner_ar.complete.repeated import add_repeated_names
@@ -42,24 +54,30 @@ from ner_ar.complete.spans import DASHES, Step
 from ner_ar.complete.split import split_at_part_of, split_place_from_person
 from ner_ar.complete.spoken_for import add_spoken_for_bodies
 from ner_ar.complete.state_orgs import add_state_orgs
+from ner_ar.complete.titles import add_title_persons
 from ner_ar.docstate import RawSpan
 
 #: The completion steps in pipeline order, by stage name.
 COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.dash_surnames", join_dash_surnames),
     ("complete.common_words", drop_common_words),
+    ("complete.fixed_phrases", drop_fixed_phrases),
+    ("complete.latin_junk", drop_latin_junk),
     ("complete.split_part_of", split_at_part_of),
     ("complete.split_local_title", split_place_from_person),
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
     ("complete.state_orgs", add_state_orgs),
     ("complete.spoken_for", add_spoken_for_bodies),
     ("complete.gazetteer_places", add_gazetteer_places),
+    ("complete.facility_heads", add_facility_heads),
+    ("complete.title_persons", add_title_persons),
     ("complete.repeated_names", add_repeated_names),
+    ("complete.facility_names", add_facility_names),
 ]
 
 __all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places",
-           "add_repeated_names", "add_spoken_for_bodies", "add_state_orgs", "complete_spans",
-           "drop_common_words", "join_dash_surnames", "org_match", "split_at_part_of",
+           "add_facility_heads", "add_facility_names", "add_repeated_names", "add_spoken_for_bodies", "add_state_orgs", "add_title_persons", "complete_spans",
+           "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
 
 

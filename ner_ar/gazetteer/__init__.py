@@ -118,6 +118,12 @@ def organisations() -> OrgGazetteer:
             if k in names and names[k] != org:
                 raise ValueError(f"organisations.tsv: {n!r} names two organisations")
             names[k] = org
+        for n in alias:
+            # A foreign name often takes the article in Arabic (الأسوشيتد برس): derived, never
+            # overriding a written name.
+            k = normalize_key(n)
+            if " " in k and not k.startswith("ال"):
+                names.setdefault("ال" + k, org)
     by_first: dict[str, list[tuple[tuple[str, ...], Organisation]]] = {}
     for k, org in names.items():
         words = k.split()

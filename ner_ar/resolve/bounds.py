@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from ner_ar.docstate import NisbaSpan, state
 from ner_ar.gazetteer import gazetteer
 from ner_ar.gazetteer.lookup import org_match
-from ner_ar.resolve.nisba import DESCRIPTORS, LEADING_NOISE, in_lex, nisba_at
+from ner_ar.resolve.nisba import DESCRIPTORS, LEADING_NOISE, definite, in_lex, nisba_at
 
 
 def _is_break(tok_text: str) -> bool:
@@ -41,8 +41,11 @@ def bound_spans(doc: Doc) -> Doc:
                 r.label = "ORG"
         while r.org is None and r.end - r.start > 1:
             i = r.start
-            if r.label == "PER" and (in_lex(keys, i, LEADING_NOISE) is not None or nisba_at(keys, i)):
-                found = nisba_at(keys, i)
+            # A nisba leads a person's span only with its article (الروسي سيرغي); without it, it
+            # is a name that looks like one (جورجي جيسوس, not Georgia).
+            person_nisba = nisba_at(keys, i) if definite(keys[i]) else None
+            if r.label == "PER" and (in_lex(keys, i, LEADING_NOISE) is not None or person_nisba):
+                found = person_nisba
                 if found and found[0] < r.end:
                     st.nisbas.append(NisbaSpan(i, found[0], found[1], found[2]))
                     r.start = found[0]
@@ -61,8 +64,10 @@ def bound_spans(doc: Doc) -> Doc:
             r.end = r.start
             r.dropped = True
             continue
-        if r.end - r.start == 1 and (in_lex(keys, r.start, LEADING_NOISE + DESCRIPTORS) is not None
-                                     or toks[r.start].is_punct):
-            r.end = r.start  # a title or descriptor alone names nobody
+        # A title or descriptor alone names nobody; but an organisation may be named by its head
+        # noun alone (الجزيرة the channel, الشروق the paper).
+        lone = LEADING_NOISE + DESCRIPTORS if r.label != "ORG" else LEADING_NOISE
+        if r.end - r.start == 1 and (in_lex(keys, r.start, lone) is not None or toks[r.start].is_punct):
+            r.end = r.start
             r.dropped = True
     return doc

@@ -9,9 +9,10 @@ from ner_ar.gazetteer import DATA, Gazetteer
 from ner_ar.keys import clitic_variants
 from ner_ar.relations.lexicon import lexicons
 
-#: How much more often the rest must occur as a word than the whole token for a proclitic to be
-#: cut on frequency alone (لمحمود 19, محمود 1,878; but فيصل and يصل, كمال and مال stay whole).
-FREQ_RATIO = 20
+#: How much more often the rest must occur as a word than the whole token for a proclitic و ب ل
+#: to be cut on frequency alone (لمحمود 19 and محمود 1,878; بكاليفورنيا 49 and كاليفورنيا 868).
+#: Never ف or ك: فراس and فادي would become ف + راس ("head"), ف + ادي (56 times commoner).
+FREQ_RATIO = 15
 #: Occurrences that make the rest after a proclitic and the article a word (الألمنيوم), where
 #: ``اليفورنيا`` (after كـ) or ``النسيا`` (after فـ) never occur.
 MIN_WORD = 5
@@ -67,17 +68,20 @@ def clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_word
         if plen and len(base) >= 3 and (base in doc_names or (len(base) >= 4 and base in doc_words)):
             return plen, base
     for plen, base in variants:
-        if plen and len(base) >= 3 and "ك" not in k[:plen] and _more_common(base, k, FREQ_RATIO):
+        # بوعلي is no ب + وعلي: that rest is itself و + علي, common only as "and Ali".
+        compound = base[0] in "وف" and _more_common(base[1:], base)
+        if plen and len(base) >= 3 and not set(k[:plen]) & set("كف") and not compound \
+                and _more_common(base, k, FREQ_RATIO):
             return plen, base
     # ف never coordinates names (فارس, فيصل): only و does, and و before another و/ف is one
     # (ووليد, وفيصل); ف before و is the name's own (فوزي, فوكوس).
     if k[:1] == "و" and len(k) > 3 and (k[1] in "وف" or coordinated):
         return 1, k[1:]
     # A place right after another place takes ب as "in" (جانت بإيليزي): cut it.
-    if after_place and label != "PER" and k[:1] == "ب" and len(k) > 4 and _more_common(k[1:], k):
+    if after_place and label != "PER" and k[:1] == "ب" and len(k) > 4 and not _more_common(k, k[1:]):
         return 1, k[1:]
     # Organisation names rarely start with ب/ل, prepositions before them often do (لرويترز).
     if label == "ORG" and k[:1] in "بل" and len(k) > 4 and k not in lexicons()["ORG_NOUN"] \
-            and _more_common(k[1:], k):
+            and not _more_common(k, k[1:]):  # لوموند is a word, وموند is none
         return 1, k[1:]
     return 0, k

@@ -16,7 +16,7 @@ from ner_ar.docstate import NisbaSpan, RawSpan, state
 from ner_ar.gazetteer import gazetteer
 from ner_ar.keys import key, trailing_punct
 from ner_ar.resolve.clitics import clitic_cut
-from ner_ar.resolve.nisba import nisba_at
+from ner_ar.resolve.nisba import definite, nisba_at
 
 # NER labels the gazetteer may promote to GPE (a person is never retyped).
 _RETYPE = frozenset({"LOC", "ORG", "MISC"})
@@ -87,8 +87,8 @@ def _link_place(r: RawSpan, base: str, keys: list[str], nisbas: list[NisbaSpan])
     r.place = gaz.places.get(full_key) if r.org is None else None
     if r.place is None and r.org is None and r.label in _SPLIT_NISBA | _RETYPE \
             and r.end - r.start > 1:
-        found = nisba_at(keys, r.end - 1)
-        if found and found[0] == r.end and r.label != "ORG":
+        found = nisba_at(keys, r.end - 1) if r.label != "PER" or definite(keys[r.end - 1]) else None
+        if found and found[0] == r.end and r.label not in ("ORG", "MISC"):  # الدوري الإسباني is a name
             nisbas.append(NisbaSpan(r.end - 1, r.end, found[1], found[2]))
             r.end -= 1
             full_key = " ".join([base, *keys[r.start + 1:r.end]])

@@ -45,3 +45,8 @@ def in_lex(keys: Sequence[str], i: int, classes: tuple[str, ...]) -> int | None:
         if any(base in lex[c] for c in classes):
             return plen
     return None
+
+
+def definite(k: str) -> bool:
+    """The word carries the article, after its proclitics or not (الروسي, والروسية, للروسي)."""
+    return any(base.startswith("ال") for _, base in clitic_variants(k))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ner_ar.docstate import NisbaSpan, state
-from ner_ar.resolve.nisba import nisba_at
+from ner_ar.resolve.nisba import definite, nisba_at
 
 
 def find_nisbas(doc: Doc) -> Doc:
@@ -18,6 +18,12 @@ def find_nisbas(doc: Doc) -> Doc:
     n = len(keys)
     in_name = [False] * n
     in_org = [False] * n
+    person_edge = [False] * n  # right before or after a person's name
+    for r in st.spans:
+        if r.label == "PER" and not r.dropped and r.end > r.start:
+            for t in (r.start - 1, r.end):
+                if 0 <= t < n:
+                    person_edge[t] = True
     for r in st.spans:
         if r.dropped:
             continue
@@ -28,6 +34,8 @@ def find_nisbas(doc: Doc) -> Doc:
     while i < n:
         if keys[i] and (not in_name[i] or in_org[i]):
             found = nisba_at(keys, i)
+            if found and person_edge[i] and not definite(keys[i]):
+                found = None  # ليلى سليماني, جورجي جيسوس: a name, not a nationality
             if found and all(not in_name[j] or in_org[j] for j in range(i, found[0])):
                 st.nisbas.append(NisbaSpan(i, found[0], found[1], found[2]))
                 i = found[0]
