@@ -100,3 +100,9 @@ def test_no_spurious_entities(extractor, text: str) -> None:  # type: ignore[no-
 def test_latin_names_are_kept(extractor) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, "نشر موقع Bonbast.com الأسعار ووكالة NASA الصور.")
     assert {n for _, n in ents} >= {"Bonbast.com", "NASA"}
+
+
+def test_a_person_after_a_preposition_is_not_the_title_holder(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "اتصل وزير الخارجية المصري بسيرغي لافروف.")
+    assert ("PER", "سيرغي لافروف") in ents
+    assert not [r for r in doc.relations if r.type.value == "employee_of"]
