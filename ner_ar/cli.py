@@ -81,11 +81,16 @@ def _utf8(stream: TextIO) -> TextIO:
 
 
 def _load_extractor(args: argparse.Namespace) -> object:
+    from ner_ar.errors import UserDataError
     from ner_ar.extractor import Extractor
     from ner_ar.ner import ModelError
 
     try:
-        return Extractor(args.model_dir)
+        return Extractor(args.model_dir, gazetteer=getattr(args, "gazetteer", None),
+                         rules=getattr(args, "rules", None))
+    except UserDataError as exc:
+        _err(str(exc))
+        raise SystemExit(EXIT_USAGE) from None
     except ModelError as exc:
         _err(str(exc))
         raise SystemExit(EXIT_MODEL) from None
@@ -270,6 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--model-dir", default=None,
                        help="NER model directory (default: $NER_AR_MODEL_DIR, else the shipped model)")
 
+    def user_data_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--gazetteer", action="append", metavar="FILE",
+                       help="your own names: a TSV file with the header name, type, kb_id, aliases "
+                            "(repeatable; docs/architecture.md)")
+        p.add_argument("--rules", action="append", metavar="FILE",
+                       help="your own relation rules: a YAML file in the shipped rules' schema, run after "
+                            "them (repeatable; docs/rules.md)")
+
     def graph_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--graphml", metavar="FILE", help="write the graph as GraphML (Gephi, Cytoscape)")
         p.add_argument("--gexf", metavar="FILE", help="write the graph as GEXF (Gephi)")
@@ -288,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     model_arg(p)
+    user_data_args(p)
     from ner_ar.distributed import add_arguments as distributed_args
 
     distributed_args(p)  # --workers, --scheduler, --jsonl-input, --partition-size, --worker-threads
@@ -314,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     model_arg(p)
+    user_data_args(p)
     p.set_defaults(func=cmd_evaluate_relations)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the Document output")
