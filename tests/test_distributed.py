@@ -33,6 +33,7 @@ from ner_ar.distributed import (
     SHARDS,
     expand_outputs,
     extract_corpus,
+    local_cluster,
     output_shards,
     read_output,
 )
@@ -81,8 +82,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, shared_data: Path, extracto
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+    with local_cluster(2) as cluster, distributed.Client(cluster) as c:  # 2 processes x 1 thread
         yield c
 
 
