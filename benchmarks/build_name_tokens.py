@@ -1,5 +1,6 @@
-"""Build ``ner_ar/gazetteer/data/person_names.tsv``: the words of person names in the training
-parts of ANERcorp (CAMeL train, CC BY-SA 4.0) and AQMAR (Stanza's train split, CC BY-SA 3.0),
+"""Build ``ner_ar/gazetteer/data/person_names.tsv``: the words of person names in the tagger's own
+training data (ANERcorp CAMeL train less its last 400 sentences, CC BY-SA 4.0; AQMAR's train
+split, CC BY-SA 3.0: ``ner_ar.training.corpora.load_splits``),
 normalised, proclitics cut where the rest is also a name word; ``first`` marks words that begin a
 name. Test splits are never read.
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ner_ar.keys import clitic_variants, key
 from ner_ar.ner import bioes_spans
-from ner_ar.training.corpora import aqmar_split, read_conll
+from ner_ar.training.corpora import load_splits
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ner"
@@ -21,7 +22,7 @@ OUT = ROOT / "ner_ar" / "gazetteer" / "data" / "person_names.tsv"
 
 
 def main() -> None:
-    sents = read_conll(DATA / "anercorp" / "train.txt") + aqmar_split(DATA / "aqmar")[0]
+    sents = load_splits(DATA.parent).train  # the dev and test sentences are never read
     first: Counter[str] = Counter()
     words: Counter[str] = Counter()
     for sent in sents:
@@ -46,7 +47,8 @@ def main() -> None:
     for k, n in words.items():
         out_words[strip(k)] += n
     with open(OUT, "w", encoding="utf-8") as f:
-        f.write("# Words of person names in ANERcorp train (CC BY-SA 4.0) and AQMAR train (CC BY-SA 3.0),\n")
+        f.write("# Words of person names in the tagger's training data: ANERcorp train less its dev tail\n"
+                "# (CC BY-SA 4.0) and AQMAR train (CC BY-SA 3.0),\n")
         f.write("# normalised; built by benchmarks/build_name_tokens.py. word<TAB>count<TAB>first-word count\n")
         for k, n in out_words.most_common():
             if len(k) >= 2:

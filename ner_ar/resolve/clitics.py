@@ -55,7 +55,10 @@ def clitic_cut(k: str, label: str, gaz: Gazetteer, doc_names: set[str], doc_word
     if _known(k, gaz):
         return 0, k
     variants = clitic_variants(k)
-    known = [(plen, base) for plen, base in variants if plen and len(base) >= 3 and _known(base, gaz)]
+    # A known rest (فرنسا in بفرنسا) is cut off, unless the whole token is the commoner word
+    # (فرانس is no ف + رانس, Reims; بلير is no ب + لير).
+    known = [(plen, base) for plen, base in variants
+             if plen and len(base) >= 3 and _known(base, gaz) and not _more_common(k, base)]
     if known:
         # وباريس: و + باريس, not وب + اريس (a village of the same name): the commoner word wins.
         freq = word_freq()
