@@ -1,4 +1,4 @@
-"""Build ``ner_ar/gazetteer/data/person_names.tsv``: the words of person names in the tagger's own
+"""Build ``benchmarks/data/person_names.tsv``: the words of person names in the tagger's own
 training data (ANERcorp CAMeL train less its last 400 sentences, CC BY-SA 4.0; AQMAR's train
 split, CC BY-SA 3.0: ``ner_ar.training.corpora.load_splits``),
 normalised, proclitics cut where the rest is also a name word; ``first`` marks words that begin a
@@ -18,7 +18,7 @@ from ner_ar.training.corpora import load_splits
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "ner"
-OUT = ROOT / "ner_ar" / "gazetteer" / "data" / "person_names.tsv"
+OUT = ROOT / "benchmarks" / "data" / "person_names.tsv"
 
 
 def main() -> None:

@@ -4,7 +4,7 @@
 
 Two lists built from our data, never from a test set:
 - names whose first letter only looks like a proclitic (و ف ب ل ك): one-word place names of the
-  gazetteer and first words of person names in the tagger's training data (person_names.tsv) that
+  gazetteer and first words of person names in the tagger's training data (benchmarks/data/person_names.tsv) that
   start with such a letter and occur at least 50 times in the corpus (word_freq.tsv) — a cut here is
   a **false cut** (كاليفورنيا -> اليفورنيا);
 - the same kind of names, frequent ones starting with any letter, with a real proclitic put before
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import argparse
 import random
+from pathlib import Path
 
-from ner_ar.complete.titles import person_words
 from ner_ar.gazetteer import gazetteer
 from ner_ar.resolve.clitics import clitic_cut, word_freq
 
@@ -28,10 +28,26 @@ PREFIXES = ("ب", "ل", "و", "وب", "ول")
 MIN_FREQ = 50
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def first_names() -> set[str]:
+    """Words that begin person names at least twice in the tagger's training data
+    (``benchmarks/data/person_names.tsv``, built by ``benchmarks/build_name_tokens.py``)."""
+    out = set()
+    with open(DATA / "person_names.tsv", encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                w, _n, n_first = line.rstrip("\n").split("\t")
+                if int(n_first) >= 2:
+                    out.add(w)
+    return out
+
+
 def name_lists() -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
     freq = word_freq()
     gaz = gazetteer()
-    first, _ = person_words()
+    first = first_names()
     places = {k for k in gaz.places if " " not in k}
     names = [(k, "GPE") for k in sorted(places)] + [(k, "PER") for k in sorted(first)]
     names = [(k, lab) for k, lab in names if freq.get(k, 0) >= MIN_FREQ and len(k) >= 3]

@@ -39,6 +39,7 @@ class RawSpan:
     name: str = ""  #: the canonical name as written, set by resolution
     place: Place | None = None  #: the gazetteer place it names, set by resolution
     dropped: bool = False  #: a bare nisba or a lone title: names no entity (and coordinates nothing)
+    source: str = "tag"  #: the stage that proposed the span ("tag" for the tagger)
 
 
 @dataclass

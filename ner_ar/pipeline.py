@@ -39,11 +39,16 @@ class Stage:
         return self.func(doc)
 
 
-def _span_step(step: Step) -> Callable[[Doc], Doc]:
-    """A completion step ``(doc, keys, spans) -> spans`` as a stage on the DocState."""
+def _span_step(name: str, step: Step) -> Callable[[Doc], Doc]:
+    """A completion step ``(doc, keys, spans) -> spans`` as a stage on the DocState; the spans it
+    adds carry its name as their ``source`` (what entity confidence is measured by)."""
     def run(doc: Doc) -> Doc:
         st = state(doc)
+        before = {id(s) for s in st.spans}
         st.spans = step(doc, st.keys, st.spans)
+        for s in st.spans:
+            if id(s) not in before:
+                s.source = name
         return doc
     return run
 
@@ -61,9 +66,10 @@ def default_stages(user_gazetteer: UserGazetteer | None = None, rules: Engine | 
     """The stages after tagging, in order. ``user_gazetteer`` adds the users' entries after the
     shipped completion steps (they override the tagger's and the steps' spans where they overlap);
     ``rules`` is the relation engine (shipped rules, then the users'; default: shipped only)."""
-    stages = [Stage(name, _span_step(step)) for name, step in COMPLETION_STEPS]
+    stages = [Stage(name, _span_step(name, step)) for name, step in COMPLETION_STEPS]
     if user_gazetteer is not None and user_gazetteer.entries:
-        stages.append(Stage("complete.user_gazetteer", _span_step(user_gazetteer.add_spans)))
+        stages.append(Stage("complete.user_gazetteer",
+                            _span_step("complete.user_gazetteer", user_gazetteer.add_spans)))
     stages += [Stage(name, func) for name, func in RESOLUTION_STEPS]
     stages.append(Stage("relate", _relate(rules if rules is not None else engine())))
     return stages

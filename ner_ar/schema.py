@@ -81,7 +81,11 @@ class Entity(_Model):
     mentions: list[Mention] = Field(default_factory=list)
     kb_id: str | None = Field(default=None,
                               description="Link to a knowledge base: 'iso3166:RU', 'geonames:524901'.")
-    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="Estimated probability that the entity is right: the precision, measured on held-out "
+                    "data, of the stage that found its best name mention (the tagger per type, or a "
+                    "completion step; ner_ar/resolve/confidence.py). 1.0 for a user gazetteer's entry.")
 
 
 class Relation(_Model):

@@ -106,3 +106,14 @@ def test_a_person_after_a_preposition_is_not_the_title_holder(extractor) -> None
     doc, ents = _ents(extractor, "اتصل وزير الخارجية المصري بسيرغي لافروف.")
     assert ("PER", "سيرغي لافروف") in ents
     assert not [r for r in doc.relations if r.type.value == "employee_of"]
+
+
+def test_entity_confidence_is_the_measured_precision_of_its_source(extractor) -> None:  # type: ignore[no-untyped-def]
+    from ner_ar.resolve.confidence import NISBA_CONFIDENCE, span_confidence
+
+    doc = extractor.extract("قال وزير الدفاع الروسي سيرغي شويغو إن حلف الناتو يهدد البيت الأبيض.")
+    conf = {e.name: e.confidence for e in doc.entities}
+    assert conf["روسيا"] == NISBA_CONFIDENCE  # named only by its nisba
+    assert conf["البيت الأبيض"] == span_confidence("complete.facility_names", "FAC") == 1.0
+    assert all(c is not None and 0.4 <= c <= 1.0 for c in conf.values())
+    assert span_confidence("tag", "PER") > 0.75 and span_confidence("complete.repeated_names", "ORG") < 0.8

@@ -27,8 +27,6 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   places the tagger missed (``لهافانا``), names it cut in pieces (``[الكوت] [ديفوار]``);
 - ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
   ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
-- ``complete.title_persons`` (:func:`add_title_persons`, title lexicons,
-  ``gazetteer/data/person_names.tsv``): a person after a title chain the tagger missed;
 - ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
   a span where it recurs untagged elsewhere in the document;
 - ``complete.facility_names`` (:func:`add_facility_names`, ``gazetteer/data/facilities.tsv``):
@@ -54,7 +52,6 @@ from ner_ar.complete.spans import DASHES, Step
 from ner_ar.complete.split import split_at_part_of, split_place_from_person
 from ner_ar.complete.spoken_for import add_spoken_for_bodies
 from ner_ar.complete.state_orgs import add_state_orgs
-from ner_ar.complete.titles import add_title_persons
 from ner_ar.docstate import RawSpan
 
 #: The completion steps in pipeline order, by stage name.
@@ -70,13 +67,12 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.spoken_for", add_spoken_for_bodies),
     ("complete.gazetteer_places", add_gazetteer_places),
     ("complete.facility_heads", add_facility_heads),
-    ("complete.title_persons", add_title_persons),
     ("complete.repeated_names", add_repeated_names),
     ("complete.facility_names", add_facility_names),
 ]
 
 __all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places",
-           "add_facility_heads", "add_facility_names", "add_repeated_names", "add_spoken_for_bodies", "add_state_orgs", "add_title_persons", "complete_spans",
+           "add_facility_heads", "add_facility_names", "add_repeated_names", "add_spoken_for_bodies", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from ner_ar.docstate import Resolution, state
 from ner_ar.gazetteer import Organisation, Place, gazetteer
 from ner_ar.keys import DASHES, key, trailing_punct
+from ner_ar.resolve.confidence import NISBA_CONFIDENCE, span_confidence
 from ner_ar.schema import Entity, EntityType, Mention
 
 
@@ -52,11 +53,12 @@ def group_entities(doc: Doc) -> Doc:
         if idx is None:
             idx = len(ents)
             ents.append({"type": r.label, "names": [], "keys": set(), "mentions": [], "place": r.place,
-                         "org": r.org, "user": r.user})
+                         "org": r.org, "user": r.user, "conf": 0.0})
         ent = ents[idx]
         ent["names"].append(r.name)
         ent["keys"].add(k)
         ent["mentions"].append(mention(r.start, r.end, r.cut, "name"))
+        ent["conf"] = max(ent["conf"], span_confidence(r.source, r.label))
         if r.user is not None:
             ent["user"] = r.user
             ent["type"] = r.user.type
@@ -84,7 +86,7 @@ def group_entities(doc: Doc) -> Doc:
         if idx is None:
             idx = len(ents)
             ents.append({"type": "GPE", "names": [], "keys": set(), "mentions": [], "place": country,
-                         "org": None, "user": None})
+                         "org": None, "user": None, "conf": NISBA_CONFIDENCE})
             by_kb[country.kb_id] = idx
         ents[idx]["mentions"].append(mention(n.start, n.end, n.cut, "nisba"))
         for t in range(n.start, n.end):
@@ -109,7 +111,7 @@ def group_entities(doc: Doc) -> Doc:
         kb_id = user.kb_id if user is not None and user.kb_id else place.kb_id if place \
             else org.kb_id if org else None
         entities.append(Entity(id=f"E{new + 1}", type=EntityType(ent["type"]), name=name,
-                               mentions=mentions, kb_id=kb_id))
+                               mentions=mentions, kb_id=kb_id, confidence=round(ent["conf"], 3)))
         if place is not None:
             places[new] = place
     remap = [None if v is None else new_index[v] for v in token_entity]
