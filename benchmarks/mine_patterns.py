@@ -87,6 +87,54 @@ def extract(args: argparse.Namespace) -> None:
                 print(f"{n}/{len(items)}", file=sys.stderr, flush=True)
 
 
+def tag(args: argparse.Namespace) -> None:
+    """Tag a sample once (``normalize``, ``segment``, ``tag``) and keep the Docs (DocBin): the
+    later stages and the rules then run in seconds (``relate``), so a rule change is measured
+    on the same tagged text."""
+    from spacy.tokens import DocBin
+
+    from ner_ar import Extractor
+
+    ex = Extractor()
+    items = list(articles(args.v2, args.v1, args.seed, args.max_chars))
+    bin_ = DocBin(attrs=["ENT_IOB", "ENT_TYPE", "SENT_START"], store_user_data=True)
+    for n, (src, text) in enumerate(items, 1):
+        try:
+            doc = ex.tagged(text)
+        except Exception as exc:  # noqa: BLE001 (a tool: skip what fails, say so)
+            print(f"skip {src}: {exc}", file=sys.stderr)
+            continue
+        doc.user_data["source"] = src
+        bin_.add(doc)
+        if n % 50 == 0:
+            print(f"{n}/{len(items)}", file=sys.stderr, flush=True)
+    bin_.to_disk(args.out)
+
+
+def relate(args: argparse.Namespace) -> None:
+    """Run completion, resolution and the rules on the tagged Docs of ``tag``; write Documents
+    (``mine`` reads them) with their source as id."""
+    from spacy.tokens import DocBin
+
+    from ner_ar.docstate import state
+    from ner_ar.pipeline import default_stages, run_stages
+    from ner_ar.schema import Document
+    from ner_ar.text import tokenizer
+
+    stages = default_stages()
+    with open(args.out, "w", encoding="utf-8") as out:
+        for doc in DocBin().from_disk(args.tagged).get_docs(tokenizer().vocab):
+            src = doc.user_data.pop("source", None)
+            doc = run_stages(doc, stages)
+            st = state(doc)
+            assert st.resolution is not None
+            sents = [{"start": s.start_char, "end": s.end_char} for s in doc.sents]
+            d = Document(id=src, text=doc.text, entities=st.resolution.entities, relations=st.relations)
+            row = json.loads(d.model_dump_json())
+            row["sentences"] = sents
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def _norm(word: str) -> str:
     from ner_ar.keys import token_key
     return token_key(word) or word
@@ -164,6 +212,15 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=12)
     p.add_argument("--max-chars", type=int, default=2000, help="cut each article to its lead")
     p.add_argument("--out", default="/tmp/mine_docs.jsonl")
+    t = sub.add_parser("tag", help="tag a sample once and keep the Docs (DocBin)")
+    t.add_argument("--v2", type=int, default=300)
+    t.add_argument("--v1", type=int, default=150)
+    t.add_argument("--seed", type=int, default=12)
+    t.add_argument("--max-chars", type=int, default=1500)
+    t.add_argument("--out", default="/tmp/mine_tagged.spacy")
+    r = sub.add_parser("relate", help="later stages and rules on tagged Docs -> Documents")
+    r.add_argument("tagged")
+    r.add_argument("--out", default="/tmp/mine_docs.jsonl")
     m = sub.add_parser("mine", help="rank the patterns of a cached run")
     m.add_argument("docs")
     m.add_argument("--top", type=int, default=40)
@@ -172,7 +229,7 @@ def main() -> None:
     m.add_argument("--types", nargs="*")
     m.add_argument("--unmatched", action="store_true", help="only patterns the rules mostly miss")
     args = parser.parse_args()
-    extract(args) if args.cmd == "extract" else mine(args)
+    {"extract": extract, "tag": tag, "relate": relate, "mine": mine}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -74,17 +74,28 @@ def _not_lemma(classes: str | list[str]) -> dict[str, Any]:
     return {"REGEX": r"^(?!.*\|(" + "|".join(classes) + r")\|)"}
 
 
+def _lex_not(yes: str | list[str], no: str | list[str]) -> dict[str, Any]:
+    """A token in one of ``yes`` and in none of ``no``."""
+    yes = [yes] if isinstance(yes, str) else yes
+    no = [no] if isinstance(no, str) else no
+    return {"REGEX": r"^(?!.*\|(" + "|".join(no) + r")\|).*\|(" + "|".join(yes) + r")\|"}
+
+
 def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
     """Matcher token dicts for one rule token spec, each with 'reads the nisba map'."""
     op = spec.get("op")
     if "ent" in spec:
         first: dict[str, Any] = {"TAG": _tags(spec["ent"], "B-")}
-        if "lex" in spec:
+        if "lex" in spec and "not_lex" in spec:  # وبيونغ يانغ: B_CLITIC, but after و ("and in")
+            first["LEMMA"] = _lex_not(spec["lex"], spec["not_lex"])
+        elif "lex" in spec:
             first["LEMMA"] = _lemma(spec["lex"])
         elif "not_lex" in spec:
             first["LEMMA"] = _not_lemma(spec["not_lex"])
         elif "lex_all" in spec:  # in every one of the classes (لوكالة: L_CLITIC and MEDIA)
             first["LEMMA"] = {"REGEX": "^" + "".join(rf"(?=.*\|{c}\|)" for c in spec["lex_all"])}
+        if spec.get("sent_start"):
+            first["IS_SENT_START"] = True
         toks = [(first, False), ({"TAG": _tags(spec["ent"], "I-"), "OP": "*"}, False)]
         if op:  # an optional entity: its continuation is optional too
             toks[0][0]["OP"] = op
@@ -93,22 +104,25 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         return [({"TAG": "I-ORG", "LEMMA": _lemma("NAT")}, True)]
     if spec.get("nisba"):
         first = {"TAG": "B-NAT"}
+        if spec.get("sent_start"):  # the first word of its sentence (البرتغالي X يغيب ...)
+            first["IS_SENT_START"] = True
         if op:
             first["OP"] = op
         return [(first, True), ({"TAG": "I-NAT", "OP": "*"}, True)]
     if "gap" in spec:
         # Plain words: no entity, no nisba, no barrier word (برفقة: the next person is not the
         # subject's counterpart), none of the classes in `not`; punctuation only with punct: true.
-        tok = {"TAG": "O", "LEMMA": _not_lemma(["NAT", "BARRIER", *spec.get("not", [])]),
+        # ``cross: true``: names of places, bodies and things may stand in the gap, never a person
+        # (X ووصل إلى موسكو، وبحث مع Y: the subject is still X).
+        tag: Any = {"NOT_IN": ["B-PER", "I-PER", "B-NAT", "I-NAT"]} if spec.get("cross") else "O"
+        tok = {"TAG": tag, "LEMMA": _not_lemma(["NAT", "BARRIER", *spec.get("not", [])]),
                "OP": f"{{0,{int(spec['gap'])}}}"}
         if not spec.get("punct"):
             tok["IS_PUNCT"] = False
         return [(tok, False)]
     tok: dict[str, Any] = {}
     if "lex" in spec and "not_lex" in spec:  # in a class, not in another (والسفير: CONJ)
-        yes = [spec["lex"]] if isinstance(spec["lex"], str) else spec["lex"]
-        no = [spec["not_lex"]] if isinstance(spec["not_lex"], str) else spec["not_lex"]
-        tok["LEMMA"] = {"REGEX": r"^(?!.*\|(" + "|".join(no) + r")\|).*\|(" + "|".join(yes) + r")\|"}
+        tok["LEMMA"] = _lex_not(spec["lex"], spec["not_lex"])
     elif "lex" in spec:
         tok["LEMMA"] = _lemma(spec["lex"])
     elif "not_lex" in spec:  # any token outside these classes (the word before a lone nisba)
@@ -176,7 +190,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 RULE_KEYS = frozenset({"id", "type", "confidence", "kind", "pattern", "patterns", "emit", "examples",
                        "not_followed_by", "description", "blocked_by", "block_window", "overrides"})
 TOKEN_KEYS = frozenset({"as", "op", "lex", "not_lex", "lex_all", "ent", "punct", "gap", "nisba", "words",
-                        "not", "tag"})
+                        "not", "tag", "sent_start", "cross"})
 EMIT_KEYS = frozenset({"type", "subject", "object", "role", "fixed_role", "counterpart"})
 ENTITY_TYPES = frozenset({"PER", "ORG", "GPE", "LOC", "FAC", "MISC"})
 #: Classes the engine adds to the lexicons' own (gazetteer and clitic marks).
@@ -311,9 +325,15 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
     # A name whose first token carries a proclitic: ل (لرويترز, "told X" after a speech verb),
     # ب/في-like ب (بتونس, "in X" after a place) or the conjunction و (لقاء ترامب وكيم).
     text = doc_text(doc)
-    clitic_of = {m.start: _CLITIC_CLASS[text[m.start - 1]] for e in res.entities
-                 for m in e.mentions if m.kind == "name" and m.start > 0
-                 and text[m.start - 1] in _CLITIC_CLASS}
+    clitic_of: dict[int, list[str]] = {}
+    for e in res.entities:
+        for m in e.mentions:
+            if m.kind == "name" and m.start > 0 and text[m.start - 1] in _CLITIC_CLASS:
+                cls = [_CLITIC_CLASS[text[m.start - 1]]]
+                if m.start > 1 and text[m.start - 2] == "و" and cls[0] != "CONJ" \
+                        and (m.start == 2 or not text[m.start - 3].isalpha()):
+                    cls.append("CONJ")  # وبيونغ يانغ, ولباريس: "and in/to", no containment
+                clitic_of[m.start] = cls
     for i, tok in enumerate(toks):
         if sent_ids[i] not in busy:
             continue
@@ -329,9 +349,9 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
             prev = res.token_entity[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != ent else "I-") + types[ent]
             if res.token_begin[i]:
-                for s, c in clitic_of.items():
+                for s, cs in clitic_of.items():
                     if tok.idx < s < tok.idx + len(tok.text):
-                        extra.append(c)
+                        extra.extend(cs)
         elif nat is not None:
             prev = res.token_nisba[i - 1] if i else None
             tok.tag_ = ("B-" if res.token_begin[i] or prev != nat else "I-") + "NAT"
@@ -377,15 +397,16 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
     text = doc_text(doc)
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
-    def add(rule: Rule, rtype: str, subj: int, obj: int, span: tuple[int, int], role: str | None) -> None:
+    def add(rule: Rule, rtype: str, subj: int, obj: int, span: tuple[int, int], role: str | None,
+            obj_nisba: bool = False) -> None:
         inv = eng.inventory[rtype]
         if subj == obj or ents[subj].type.value not in inv["subject"] \
                 or ents[obj].type.value not in inv["object"]:
             return
         sp, op = resolution.places.get(subj), resolution.places.get(obj)
         if rtype == "located_in" and sp and op and sp.kind == "city" and op.kind == "country" \
-                and sp.iso2 != op.iso2:
-            return  # the gazetteer knows better than a comma
+                and sp.iso2 != op.iso2 and not obj_nisba:
+            return  # the gazetteer knows better than a comma (not than بمدينة كولون الألمانية)
         if rtype == "located_in" and sp and sp.kind == "country" and op is not None:
             return  # a country lies in a region (LOC), never in a city or another country
         if inv.get("symmetric") and obj < subj:
@@ -398,7 +419,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
         rel["spans"].append(span)
 
     # Candidates first: a rule may replace the overlapping matches of others (``overrides``).
-    cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None]]]] = []
+    cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None, bool]]]] = []
     for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, busy):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
@@ -412,11 +433,14 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
                 filled.setdefault(slots[p], []).append(start + offset)
         # The entity of a slot: its first token's nisba or name entity.
         slot_entity: dict[str, int] = {}
+        slot_nisba: set[str] = set()
         for name, idx in filled.items():
             p = align[idx[0] - start]
             table = resolution.token_nisba if nisba[p] else resolution.token_entity
             if table[idx[0]] is not None:
                 slot_entity[name] = table[idx[0]]
+                if nisba[p]:
+                    slot_nisba.add(name)
         # A lazy "I-*" may stop inside the last name: the evidence covers it whole.
         last = resolution.token_entity[end - 1]
         while end < len(doc) and last is not None and resolution.token_entity[end] == last \
@@ -428,7 +452,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
             continue  # "التقى X وزير الخارجية الروسي Y": the title is Y's, not X's
         if rule.blocked_by and _blocked(doc, sent_ids, start, end, rule):
             continue  # "انسحاب X من الاتفاق مع Y", "لم يلتق X ب Y": no relation is stated
-        emits: list[tuple[dict[str, Any], int, int, str | None]] = []
+        emits: list[tuple[dict[str, Any], int, int, str | None, bool]] = []
         for emit in rule.emit:
             subj = slot_entity.get(emit["subject"])
             obj = slot_entity.get(emit["object"])
@@ -438,7 +462,9 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
             if emit.get("role") in filled:
                 rt = _role_text(doc, text, filled[emit["role"]])
                 role = rt[1] if rt else role
-            emits.append((emit, subj, obj, role))
+            # A nisba after a place noun (بمدينة كولون الألمانية) outweighs the gazetteer.
+            strong = emit["object"] in slot_nisba and "place_noun" in filled
+            emits.append((emit, subj, obj, role, strong))
         if emits:
             cands.append((rule, (start, end), emits))
 
@@ -447,11 +473,11 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
         if any(rule.id in ids and start < e and s < end for ids, (s, e) in replaced):
             continue
         span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
-        for emit, subj, obj, role in emits:
+        for emit, subj, obj, role, obj_nisba in emits:
             if emit.get("counterpart"):
                 # "وزير الخارجية X ... مع نظيره التركي Y": Y holds the same post as X.
                 role = _counterpart_role(found, ents, sent_ids, doc, start, subj) or role
-            add(rule, emit["type"], subj, obj, span, role)
+            add(rule, emit["type"], subj, obj, span, role, obj_nisba)
 
     for rule in eng.rules.values():
         if rule.kind == "gazetteer":
