@@ -77,10 +77,23 @@ def tokenizer() -> Language:
     return spacy.blank("ar")
 
 
+_LONG_RUN = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
 def tokenize_doc(text: str) -> Doc:
     """spaCy Doc of ``text``'s tokens, whitespace tokens included, for a text of any length;
-    time and memory linear in its length (characters)."""
-    return tokenizer().tokenizer(text)
+    time and memory linear in its length (characters).
+
+    A run without whitespace longer than :data:`MAX_WORD_CHARS` is one token: spaCy's tokenizer
+    strips punctuation off a run one character at a time, and its cost grows with the cube of
+    the run's length (20,000 ``=`` take two minutes)."""
+    nlp = tokenizer()
+    if _LONG_RUN.search(text) is None:
+        return nlp.tokenizer(text)
+    # Letters of the same length in place of each long run: one token each, offsets unchanged.
+    masked = nlp.tokenizer(_LONG_RUN.sub(lambda m: "x" * len(m.group()), text))
+    return Doc(nlp.vocab, words=[text[t.idx:t.idx + len(t.text)] for t in masked],
+               spaces=[bool(t.whitespace_) for t in masked])
 
 
 def tokenize(text: str) -> list[Token]:
