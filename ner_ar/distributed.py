@@ -104,12 +104,15 @@ class JsonlRange:
     start: int
     end: int
     first_line: int
+    last_line: int
+    """1-based numbers of the first and last non-blank lines of the range."""
     documents: int
     digest: str
     """SHA-1 of the bytes of the range: an edited record changes the fingerprint."""
 
     def fingerprint(self) -> list[object]:
-        return ["jsonl", self.name, self.path, self.start, self.end, self.first_line, self.digest]
+        return ["jsonl", self.name, self.path, self.start, self.end, self.first_line, self.last_line,
+                self.digest]
 
 
 Piece = TextFile | JsonlRange
@@ -134,7 +137,8 @@ class Partition:
 
     def sources(self) -> list[str]:
         """What the partition reads, as the user named it (``file`` or ``file.jsonl:L1-L2``)."""
-        return [p.name if isinstance(p, TextFile) else f"{p.name}:{p.first_line}-" for p in self.pieces]
+        return [p.name if isinstance(p, TextFile) else f"{p.name}:{p.first_line}-{p.last_line}"
+                for p in self.pieces]
 
 
 @dataclass(frozen=True)
@@ -232,22 +236,23 @@ def _scan_jsonl(name: str, path: Path, room: Callable[[], int], push: Callable[[
     """Split one JSONL file into ranges that fill the current partition; returns its records."""
     total = 0
     with open(path, "rb") as fh:
-        offset = start = first = count = 0
+        offset = start = first = last = count = 0
         digest = hashlib.sha1()
         for line_no, raw in enumerate(fh, 1):
             if raw.strip():
                 if count == 0:
                     start, first, digest = offset, line_no, hashlib.sha1()
                 count += 1
+                last = line_no
             offset += len(raw)
             if count:
                 digest.update(raw)
                 if count >= room():
-                    push(JsonlRange(name, str(path), start, offset, first, count, digest.hexdigest()))
+                    push(JsonlRange(name, str(path), start, offset, first, last, count, digest.hexdigest()))
                     total += count
                     count = 0
         if count:
-            push(JsonlRange(name, str(path), start, offset, first, count, digest.hexdigest()))
+            push(JsonlRange(name, str(path), start, offset, first, last, count, digest.hexdigest()))
             total += count
     return total
 
@@ -326,10 +331,19 @@ def extractor_plugin(options: WorkerOptions) -> Any:
     return ExtractorPlugin(options)
 
 
-def _read_text(path: str) -> str:
-    """The text of one file, as ``ner-ar extract`` reads it; ``ValueError`` says why not."""
+def _read_text(piece: TextFile) -> str:
+    """The text of one file, as ``ner-ar extract`` reads it; ``ValueError`` says why not.
+
+    Raises ``FileNotFoundError`` (the task fails, Dask retries it, a rerun too) for a file the
+    driver saw that this worker cannot: the inputs are not on storage it shares.
+    """
     try:
-        data = Path(path).read_bytes()
+        data = Path(piece.path).read_bytes()
+    except FileNotFoundError:
+        if piece.stamp[0] >= 0:
+            raise FileNotFoundError(f"{piece.path}: seen by the driver, not found on this worker "
+                                    "(inputs must be on storage every worker sees, at the same path)") from None
+        raise ValueError("cannot read (No such file or directory)") from None
     except OSError as exc:
         raise ValueError(f"cannot read ({exc.strerror or exc})") from None
     try:
@@ -411,7 +425,8 @@ def run_partition(part: Partition, out_dir: str, options: WorkerOptions) -> dict
 
     Returns ``{"index", "key", "shard", "documents", "written", "errors": [ErrorRow],
     "seconds", "worker", "pid"}``. A document that cannot be read or extracted becomes an error
-    row; only a failure to write the shard (or the model failing to load) raises.
+    row; the task raises only when the model fails to load, an input the driver saw is missing
+    here, or the shard cannot be written.
     """
     t0 = time.perf_counter()
     ex = cached_extractor(options)
@@ -424,21 +439,18 @@ def run_partition(part: Partition, out_dir: str, options: WorkerOptions) -> dict
     for piece in part.pieces:
         if isinstance(piece, TextFile):
             try:
-                items.append((piece.name, _read_text(piece.path)))
+                items.append((piece.name, _read_text(piece)))
                 slots.append((piece.name, piece.name, None))
             except ValueError as exc:
                 slots.append((piece.name, piece.name, str(exc)))
             continue
-        try:
-            for doc_id, source, text, reason in _read_records(piece, options):
-                if text is None:
-                    slots.append((doc_id, source, reason))
-                else:
-                    items.append((doc_id, text))
-                    slots.append((doc_id, source, None))
-        except OSError as exc:
-            slots.append((f"{piece.name}:{piece.first_line}", f"{piece.name}:{piece.first_line}",
-                          f"cannot read ({exc.strerror or exc})"))
+        # a JSONL file the driver read but this worker cannot: OSError fails the task (retried)
+        for doc_id, source, text, reason in _read_records(piece, options):
+            if text is None:
+                slots.append((doc_id, source, reason))
+            else:
+                items.append((doc_id, text))
+                slots.append((doc_id, source, None))
     results = iter(_extract_all(ex, items, options.batch_size))
     lines: list[str] = []
     errors: list[ErrorRow] = []
@@ -559,10 +571,7 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
     bad gazetteer or rule file (checked here), ``ValueError`` for ``-`` in ``paths``.
     """
     _require_dask()
-    from distributed import as_completed
-    from tqdm import tqdm
-
-    from ner_ar.ner import ModelError, ModelFiles
+    from ner_ar.ner import ModelFiles
 
     t_start = time.perf_counter()
     files = ModelFiles.locate(model_dir)
@@ -573,31 +582,7 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
     out = Path(out_dir).absolute()
     (out / SHARDS).mkdir(parents=True, exist_ok=True)
     parts, plan_errors = plan_partitions(paths, options, glob=glob, partition_size=partition_size)
-
-    old = _read_manifest(out) or {}
-    old_entries = {e.get("index"): e for e in old.get("partitions", []) if isinstance(e, dict)}
-    entries: list[dict[str, Any]] = []
-    todo: list[Partition] = []
-    for part in parts:
-        prev = old_entries.get(part.index)
-        if (prev and prev.get("status") == "done" and prev.get("key") == part.key
-                and (out / SHARDS / part.shard).is_file()):
-            entries.append(prev)
-        else:
-            entries.append(_entry(part))
-            todo.append(part)
-    kept = {e["shard"].rsplit("/", 1)[-1] for e in entries if e["status"] == "done"}
-    for stale in (out / SHARDS).iterdir():  # shards of an older plan, half-written files
-        if stale.name not in kept:
-            stale.unlink()
-    done_index = {e["index"] for e in entries if e["status"] == "done"}
-    kept_errors: list[str] = []
-    try:
-        with open(out / ERRORS, encoding="utf-8") as fh:
-            kept_errors = [line for line in fh if line.strip()
-                           and json.loads(line).get("partition") in done_index]
-    except (OSError, ValueError):
-        pass
+    entries, todo, kept_errors = _resume(out, parts)
     for row in plan_errors:
         if on_error:
             on_error(row)
@@ -622,58 +607,104 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
         errors_fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in plan_errors)
         errors_fh.flush()
         save()
-        if todo:
-            plugin = extractor_plugin(options)
-            try:
-                client.register_plugin(plugin, name=plugin.name)
-            except ModelError:
-                raise
-            except Exception as exc:
-                raise ModelError(f"could not load the NER model on the workers: {type(exc).__name__}: {exc}") \
-                    from exc
-            token = uuid.uuid4().hex[:8]
-            futures = client.map(run_partition, todo, out_dir=str(out), options=options, retries=retries,
-                                 key=[f"ner_ar-{p.index:05d}-{p.key}-{token}" for p in todo])
-            by_key = {f.key: p for f, p in zip(futures, todo, strict=True)}
-            finished = as_completed(futures)
-            del futures  # as_completed holds them until each is done, then this loop releases it
-            initial = sum(p.documents for p in parts) - sum(p.documents for p in todo)
-            last_save = time.monotonic()
-            with tqdm(total=manifest["documents"], initial=initial, unit="doc", file=sys.stderr,
-                      disable=not progress, smoothing=0.1) as bar:
-                for future in finished:
-                    part = by_key.pop(future.key)
-                    entry = entries[part.index]
-                    try:
-                        result = future.result()
-                    except Exception as exc:
-                        reason = f"partition failed: {type(exc).__name__}: {exc}"
-                        rows = [{"id": s, "source": s, "partition": None, "reason": reason}
-                                for s in part.sources()]
-                        entry["status"] = "failed"
-                        entry["reason"] = reason
-                        report.failed.append(part.index)
-                    else:
-                        rows = result["errors"]
-                        entry.update(status="done", written=result["written"], errors=len(rows),
-                                     worker=result["worker"], seconds=result["seconds"])
-                        if on_partition:
-                            on_partition(result)
-                    future.release()
-                    errors_fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-                    errors_fh.flush()
-                    for row in rows:
-                        if on_error:
-                            on_error(row)
-                    bar.update(part.documents)
-                    if time.monotonic() - last_save > 2:
-                        save()
-                        last_save = time.monotonic()
-        save()
+        last_save = time.monotonic()
+        try:
+            for part, result in _run_partitions(client, todo, out, options, retries, progress,
+                                                total=manifest["documents"]):
+                entry = entries[part.index]
+                if isinstance(result, BaseException):
+                    reason = f"partition failed: {type(result).__name__}: {result}"
+                    rows = [{"id": s, "source": s, "partition": part.index, "reason": reason}
+                            for s in part.sources()]
+                    entry.update(status="failed", reason=reason)
+                    report.failed.append(part.index)
+                else:
+                    rows = result["errors"]
+                    entry.update(status="done", written=result["written"], errors=len(rows),
+                                 worker=result["worker"], seconds=result["seconds"])
+                    if on_partition:
+                        on_partition(result)
+                errors_fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+                errors_fh.flush()
+                for row in rows:
+                    if on_error:
+                        on_error(row)
+                if time.monotonic() - last_save > 2:
+                    save()
+                    last_save = time.monotonic()
+        finally:  # also when interrupted: what finished is recorded
+            save()
     report.written = manifest["written"]
     report.errors = manifest["errors"] + sum(p.documents for p in parts if p.index in report.failed)
     report.seconds = time.perf_counter() - t_start
     return report
+
+
+def _resume(out: Path, parts: list[Partition]) -> tuple[list[dict[str, Any]], list[Partition], list[str]]:
+    """Manifest entries for ``parts`` (earlier ones kept where done with the same fingerprint and
+    shard), the partitions still to run, and the errors.jsonl lines of the kept partitions.
+    Removes every other file under ``shards/`` (an older plan's shards, half-written files)."""
+    old = _read_manifest(out) or {}
+    old_entries = {e.get("index"): e for e in old.get("partitions", []) if isinstance(e, dict)}
+    entries: list[dict[str, Any]] = []
+    todo: list[Partition] = []
+    for part in parts:
+        prev = old_entries.get(part.index)
+        if (prev and prev.get("status") == "done" and prev.get("key") == part.key
+                and (out / SHARDS / part.shard).is_file()):
+            entries.append(prev)
+        else:
+            entries.append(_entry(part))
+            todo.append(part)
+    kept = {e["shard"].rsplit("/", 1)[-1] for e in entries if e["status"] == "done"}
+    for stale in (out / SHARDS).iterdir():
+        if stale.name not in kept and not stale.is_dir():
+            stale.unlink()
+    done = {e["index"] for e in entries if e["status"] == "done"}
+    kept_errors: list[str] = []
+    try:
+        with open(out / ERRORS, encoding="utf-8") as fh:
+            kept_errors = [line for line in fh if line.strip() and json.loads(line).get("partition") in done]
+    except (OSError, ValueError):
+        pass
+    return entries, todo, kept_errors
+
+
+def _run_partitions(client: Client, todo: list[Partition], out: Path, options: WorkerOptions, retries: int,
+                    progress: bool, total: int) -> Iterator[tuple[Partition, dict[str, Any] | BaseException]]:
+    """Run ``todo`` on the cluster; yield each partition with its result (or the exception that
+    failed its task) as it finishes, advancing a progress bar of ``total`` documents."""
+    if not todo:
+        return
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    from ner_ar.ner import ModelError
+
+    plugin = extractor_plugin(options)
+    try:
+        client.register_plugin(plugin, name=plugin.name)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"could not load the NER model on the workers: {type(exc).__name__}: {exc}") from exc
+    token = uuid.uuid4().hex[:8]  # fresh keys: never a result cached by the scheduler from another run
+    futures = client.map(run_partition, todo, out_dir=str(out), options=options, retries=retries,
+                         key=[f"ner_ar-{p.index:05d}-{p.key}-{token}" for p in todo])
+    by_key = {f.key: p for f, p in zip(futures, todo, strict=True)}
+    finished = as_completed(futures)
+    del futures  # as_completed holds them until each is done; each is released below
+    with tqdm(total=total, initial=total - sum(p.documents for p in todo), unit="doc", file=sys.stderr,
+              disable=not progress, smoothing=0.1) as bar:
+        for future in finished:
+            part = by_key.pop(future.key)
+            try:
+                result: dict[str, Any] | BaseException = future.result()
+            except Exception as exc:
+                result = exc
+            future.release()
+            yield part, result
+            bar.update(part.documents)
 
 
 # ---- reading an output directory ---------------------------------------------------------------
@@ -754,11 +785,17 @@ def _connect(args: argparse.Namespace) -> tuple[Client, Any]:
 
     if args.scheduler:
         address = args.scheduler
-        if address.endswith(".json") and Path(address).is_file():
+        if address.endswith(".json"):
+            if not Path(address).is_file():
+                raise OSError(f"scheduler file {address} not found")
             client = Client(scheduler_file=address, timeout="30s")
         else:
             client = Client(address, timeout="30s")
-        client.wait_for_workers(1, timeout=120)
+        try:
+            client.wait_for_workers(1, timeout=120)
+        except TimeoutError:
+            client.close()
+            raise TimeoutError("no worker joined the scheduler within 120 s") from None
         return client, None
     cluster = local_cluster(args.workers, silence_logs=logging.ERROR)
     return Client(cluster), cluster
@@ -837,10 +874,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         elif shown[0] == 101:
             tqdm.write(f"ner-ar: more failures are listed in {Path(args.jsonl) / ERRORS}", file=sys.stderr)
 
+    # Dask logs its life at INFO and, on a slow shutdown, tracebacks of closed streams: with -v
+    # its INFO lines, else its errors while running and nothing once our results are written
+    dask_log = logging.getLogger("distributed")
+    dask_log.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.ERROR)
     try:
         client, cluster = _connect(args)
-    except (OSError, TimeoutError) as exc:
-        return usage(f"cannot reach the Dask scheduler {args.scheduler}: {exc}")
+    except (OSError, TimeoutError, ValueError) as exc:  # TimeoutError: no worker
+        return usage(f"cannot use the Dask scheduler {args.scheduler}: {exc}")
     try:
         report = extract_corpus(
             args.paths, args.jsonl, client, glob=args.glob, text_field=args.jsonl_input,
@@ -851,6 +892,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_MODEL
     finally:
+        if not getattr(args, "verbose", False):
+            dask_log.setLevel(logging.CRITICAL)
         client.close()
         if cluster is not None:
             cluster.close()
@@ -859,8 +902,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not report.partitions and not report.errors:
         _err("no input files found")
         return EXIT_PARTIAL
-    if any(getattr(args, opt) for opt in ("graphml", "gexf", "json", "neo4j")):
-        _write_graphs(list(read_output(report.out_dir)), args)
+    if any(getattr(args, opt, None) for opt in ("graphml", "gexf", "json", "neo4j", "html")):
+        _write_graphs(list(read_output(report.out_dir)), args)  # the corpus graph, as without Dask
     if report.skipped and not report.ran:
         _err(f"{args.jsonl}: all {report.partitions} partitions already done; nothing to run")
     if report.failed:

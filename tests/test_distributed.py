@@ -193,6 +193,35 @@ def test_a_worker_killed_mid_run_loses_no_document(corpus: Corpus, client: Any) 
     assert killed["pid"] not in client.run(os.getpid).values()
 
 
+# ---- a partition whose task fails -------------------------------------------------------------
+
+def test_a_failed_partition_is_listed_and_a_rerun_finishes_it(corpus: Corpus, client: Any) -> None:
+    (corpus.base / "empty.jsonl").write_text("\n", encoding="utf-8")  # a JSONL input without records
+    blocker = corpus.base / "out-fail" / SHARDS / "part-00002.jsonl"
+
+    def take_the_shards_place(row: dict[str, Any]) -> None:  # called before any task starts
+        blocker.mkdir(parents=True, exist_ok=True)  # the shard cannot be written: the task fails
+
+    with cwd(corpus.base):
+        report = extract_corpus(["in/a", "empty.jsonl"], "out-fail", client, text_field="body",
+                                partition_size=5, on_error=take_the_shards_place)
+    assert (report.partitions, report.failed, report.written, report.errors) == (4, [2], 15, 6)
+    rows = error_rows(corpus.base / "out-fail")
+    assert rows[0] == {"id": "empty.jsonl", "source": "empty.jsonl", "partition": None, "reason": "no records"}
+    assert [r["id"] for r in rows[1:]] == corpus.names[10:15]
+    assert all(r["partition"] == 2 and r["reason"].startswith("partition failed: IsADirectoryError")
+               for r in rows[1:])
+    shards, problems = output_shards(corpus.base / "out-fail")
+    assert len(shards) == 3 and problems and "1 of 4 partitions not done" in problems[0]
+
+    blocker.rmdir()
+    with cwd(corpus.base):
+        again = extract_corpus(["in/a", "empty.jsonl"], "out-fail", client, text_field="body", partition_size=5)
+    assert (again.ran, again.skipped, again.failed, again.written, again.errors) == (1, 3, [], 20, 1)
+    assert list(read_output(corpus.base / "out-fail")) == corpus.reference[:20]
+    assert error_rows(corpus.base / "out-fail") == rows[:1]
+
+
 # ---- JSONL input --------------------------------------------------------------------------------
 
 def test_jsonl_input_with_ids_and_bad_records(corpus: Corpus, client: Any, extractor: Any) -> None:
