@@ -1,9 +1,9 @@
 """Corpus runs on a Dask cluster: resumable, one JSONL shard per partition, nothing lost.
 
-    from distributed import Client, LocalCluster
-    from ner_ar.distributed import extract_corpus, read_output
+    from distributed import Client
+    from ner_ar.distributed import extract_corpus, local_cluster, read_output
 
-    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
+    with local_cluster(2) as cluster, Client(cluster) as client:   # or Client("tcp://host:8786")
         report = extract_corpus(["news/"], "out/news", client)
     docs = list(read_output("out/news"))
 
@@ -22,7 +22,8 @@ real cluster needs the inputs on storage every worker sees, at the same path), r
   what ``ner-ar extract`` writes in one process;
 - ``errors.jsonl``: one line ``{"id", "source", "partition", "reason"}`` per document that could
   not be read or extracted (a failed document never sinks its partition); a partition whose task
-  failed outright (its worker died more often than Dask allows) lists its inputs there too.
+  failed outright (it raised again when retried, or its workers died more often than Dask's
+  ``allowed-failures``) lists its inputs there too, and a rerun runs it again.
 
 A rerun with the same output directory skips every partition the manifest records as done with
 the same fingerprint (same inputs, same sizes and modification times, same model and options).
@@ -312,14 +313,17 @@ def worker_info() -> dict[str, Any]:
 
 def check_user_data(options: WorkerOptions) -> None:
     """Load the user's gazetteer and rule files here, before any worker does: a bad file raises
-    ``ner_ar.errors.UserDataError`` (file and line) on the driver."""
-    if options.gazetteer:
+    ``ner_ar.errors.UserDataError`` (file and line) on the driver, not as a failed plugin."""
+    if not options.gazetteer and not options.rules:
+        return
+    try:  # the loaders the Extractor uses, without loading the model
         from ner_ar.gazetteer.user import UserGazetteer
-
+        from ner_ar.relations.engine import load_engine
+    except ImportError:  # moved: the workers still check the files when they load them
+        return
+    if options.gazetteer:
         UserGazetteer.from_files(options.gazetteer)
     if options.rules:
-        from ner_ar.relations.engine import load_engine
-
         load_engine(options.rules)
 
 
@@ -521,8 +525,8 @@ class RunReport:
 
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
+    try:  # a file name that is not UTF-8 (a lone surrogate) is written as a JSON escape
+        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -602,7 +606,7 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
         _write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
 
     report = RunReport(out, len(parts), len(parts) - len(todo), len(todo), documents=manifest["documents"])
-    with open(out / ERRORS, "w", encoding="utf-8") as errors_fh:
+    with open(out / ERRORS, "w", encoding="utf-8", errors="backslashreplace") as errors_fh:
         errors_fh.writelines(kept_errors)
         errors_fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in plan_errors)
         errors_fh.flush()
