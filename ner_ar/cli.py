@@ -5,6 +5,7 @@
     ner-ar graph out.jsonl more.jsonl --graphml corpus.graphml
     ner-ar evaluate test.bio
     ner-ar info
+    ner-ar train --out models/my_model      # options: ner-ar train --help
 
 Exit codes: 0 success; 1 some inputs failed (the others were still written); 2 usage error;
 3 the model could not be loaded.
@@ -87,7 +88,9 @@ def _load_extractor(args: argparse.Namespace) -> object:
 
     try:
         return Extractor(args.model_dir, gazetteer=getattr(args, "gazetteer", None),
-                         rules=getattr(args, "rules", None))
+                         rules=getattr(args, "rules", None), threads=getattr(args, "threads", None),
+                         line_breaks=getattr(args, "line_breaks", "auto"),
+                         markup=not getattr(args, "no_markup", False))
     except UserDataError as exc:
         _err(str(exc))
         raise SystemExit(EXIT_USAGE) from None
@@ -96,17 +99,42 @@ def _load_extractor(args: argparse.Namespace) -> object:
         raise SystemExit(EXIT_MODEL) from None
 
 
-def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
+def _graph_targets(args: argparse.Namespace) -> list[str]:
+    """Every graph output the user asked for (files and directories)."""
+    return [t for t in [*(getattr(args, opt) for opt, _ in GRAPH_OPTIONS), getattr(args, "html", None)] if t]
+
+
+def _prepare_outputs(args: argparse.Namespace) -> None:
+    """Create the folders the outputs go to, before anything slow: a path that cannot be written
+    is a usage error (exit 2) found before the model loads."""
+    for target in [getattr(args, "jsonl", None), *_graph_targets(args)]:
+        if not target:
+            continue
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _err(f"cannot write {target}: {exc.strerror or exc}")
+            raise SystemExit(EXIT_USAGE) from None
+
+
+def _write_graphs(docs: list[Document], args: argparse.Namespace) -> list[str]:
+    """Write the graph outputs asked for; the paths written. Nothing is written from no
+    documents: an empty graph would look like a result."""
     wanted = [(fmt, getattr(args, opt)) for opt, fmt in GRAPH_OPTIONS if getattr(args, opt)]
     page = getattr(args, "html", None)
     if not wanted and not page:
-        return
+        return []
+    if not docs:
+        _err("no documents: no graph written")
+        return []
     from ner_ar import graph
 
+    written: list[str] = []
     G = graph.to_networkx(docs)
     for fmt, target in wanted:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         graph.write(G, target, format=fmt)
+        written.append(target)
         log.info("wrote %s (%d nodes, %d edges)", target, G.number_of_nodes(), G.number_of_edges())
     if page:
         from ner_ar.graphhtml import write_graph_html
@@ -117,7 +145,18 @@ def _write_graphs(docs: list[Document], args: argparse.Namespace) -> None:
         except ImportError as exc:
             _err(str(exc))
             raise SystemExit(EXIT_USAGE) from None
+        written.append(page)
         log.info("wrote %s (interactive, offline)", page)
+    if written:
+        _say(args, f"graph of {G.number_of_nodes()} nodes and {G.number_of_edges()} edges written to "
+                   f"{', '.join(written)}")
+    return written
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    """A line on stderr saying what was done, unless ``--quiet``."""
+    if not getattr(args, "quiet", False):
+        _err(message)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -127,7 +166,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     if distributed.wanted(args):  # --workers / --scheduler: shards on a Dask cluster
         return distributed.cmd_extract(args)
-    extractor = _load_extractor(args)
+    if args.batch_size < 1 or (args.threads is not None and args.threads < 1):
+        _err("--batch-size and --threads must be at least 1")
+        return EXIT_USAGE
+    # Inputs and output folders first: a typo costs no model load.
     names = list(iter_inputs(args.paths, args.glob))
     if not names:
         _err("no input files found")
@@ -140,21 +182,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
         except InputError as exc:
             _err(f"skipped {exc}")
             failed += 1
-    show = len(names) > 1 and not args.quiet and sys.stderr.isatty()
-    if args.jsonl:
-        Path(args.jsonl).parent.mkdir(parents=True, exist_ok=True)
+    if not texts:
+        _err(f"none of the {len(names)} inputs can be read; nothing written")
+        return EXIT_PARTIAL
+    _prepare_outputs(args)
+    extractor = _load_extractor(args)
+    show = len(texts) > 1 and not args.quiet and sys.stderr.isatty()
     out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else _utf8(sys.stdout)  # noqa: SIM115
     docs: list[Document] = []
     try:
         stream = extractor.pipe((t for _, t in texts), batch_size=args.batch_size,  # type: ignore[attr-defined]
                                 doc_ids=(n if n != "-" else "stdin" for n, _ in texts), on_error="skip")
-        for doc in tqdm(stream, total=len(texts), disable=not show, unit="doc", file=sys.stderr):
+        for doc in tqdm(stream, total=len(texts), disable=not show, unit="doc", file=sys.stderr,
+                        mininterval=0.2):
             out.write(doc.model_dump_json() + "\n")
             docs.append(doc)
+            log.info("extracted %s: %d entities, %d relations", doc.id, len(doc.entities),
+                     len(doc.relations))
     finally:
         if out is not sys.stdout:
             out.close()
     failed += len(texts) - len(docs)
+    if docs:
+        _say(args, f"{len(docs)} document{'s' if len(docs) != 1 else ''} ({sum(len(d.entities) for d in docs)} "
+                   f"entities, {sum(len(d.relations) for d in docs)} relations) written to "
+                   f"{args.jsonl or 'stdout'}")
     _write_graphs(docs, args)
     if failed:
         _err(f"{failed} of {len(names)} inputs failed; {len(docs)} written")
@@ -260,9 +312,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    return _train(args.train_args)
+
+
+def _train(argv: list[str]) -> int:
+    """``ner-ar train ARGS``: the training pipeline with its own options (``--help`` lists them)."""
     from ner_ar.training.pipeline import main as train_main
 
-    return train_main(args.train_args)
+    return train_main(argv, prog="ner-ar train")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,6 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ner_ar {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
+    # -v is also taken after the command (ner-ar extract -v ...), as the guide writes it.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="log progress on stderr")
 
     def model_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--model-dir", default=None,
@@ -292,14 +353,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write an interactive view: one self-contained HTML file that opens "
                             "offline (needs the jupyter extra)")
 
-    p = sub.add_parser("extract", help="extract from files, directories or stdin ('-')")
+    p = sub.add_parser("extract", help="extract from files, directories or stdin ('-')",
+                       parents=[verbose])
     p.add_argument("paths", nargs="+", help="text files, directories, or - for stdin")
     p.add_argument("--jsonl", "--out", "-o", dest="jsonl", metavar="FILE",
                    help="write one Document per line here (default: stdout)")
     graph_args(p)
     p.add_argument("--glob", default="*.txt", help="file pattern inside directories (default *.txt)")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--batch-size", type=int, default=32, help="texts read ahead together (default 32)")
+    p.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="torch threads for the tagger (default 1: fastest when the machine is shared; "
+                        "raise it on a machine of your own)")
+    p.add_argument("--line-breaks", choices=("auto", "sentence", "space"), default="auto",
+                   help="a single line break: 'sentence' ends a sentence, 'space' is a space "
+                        "(hard-wrapped text), 'auto' (default) decides by the layout and the names "
+                        "across it; a blank line always ends a sentence")
+    p.add_argument("--no-markup", action="store_true",
+                   help="read &quot; and <b> literally (default: decoded for analysis)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary")
     model_arg(p)
     user_data_args(p)
     from ner_ar.distributed import add_arguments as distributed_args
@@ -307,7 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     distributed_args(p)  # --workers, --scheduler, --jsonl-input, --partition-size, --worker-threads
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("graph", help="merge earlier extractions (JSONL) into one corpus graph")
+    p = sub.add_parser("graph", help="merge earlier extractions (JSONL) into one corpus graph",
+                       parents=[verbose])
     p.add_argument("jsonl_files", nargs="+", metavar="JSONL",
                    help="JSONL files, or output directories of 'extract --workers/--scheduler'")
     graph_args(p)
@@ -334,14 +406,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the Document output")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("train", help="train a model (same options as python -m ner_ar.training)",
-                       add_help=False)
+    p = sub.add_parser("train", help="train a model (ner-ar train --help lists the options; same as "
+                                     "python -m ner_ar.training)", add_help=False)
     p.add_argument("train_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_train)
     return parser
 
 
+def _train_argv(argv: list[str]) -> list[str] | None:
+    """The arguments after ``train`` when the command is ``train`` (only ``-v`` before it), else
+    None. They go to the training pipeline's own parser untouched: argparse cannot hand options
+    such as ``--out`` through a sub-command."""
+    for i, arg in enumerate(argv):
+        if arg == "train":
+            return argv[i + 1:]
+        if arg not in ("-v", "--verbose"):
+            return None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    train_argv = _train_argv(argv)
+    if train_argv is not None:
+        return _train(train_argv)
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -32,6 +32,10 @@ from ner_ar.text import LINE_BREAK_MODES, MAX_SENTENCE_TOKENS, LineBreaks, Segme
 
 log = logging.getLogger(__name__)
 
+TAG_GROUP_SENTENCES = 64
+"""``pipe`` tags documents in groups of at least this many sentences and yields each as soon as
+its group is done (measured: as fast as tagging 32 documents at once)."""
+
 OnError = Literal["raise", "skip"]
 PathArg = str | os.PathLike[str]
 
@@ -106,6 +110,7 @@ class Extractor:
             raise ValueError(f"max_sentence_tokens must be at least 2, not {max_sentence_tokens!r}")
         self.line_breaks: LineBreaks = line_breaks
         self.markup = markup
+        self.tag_group_sentences = TAG_GROUP_SENTENCES
         self.gazetteer_files = _paths(gazetteer)
         self.rule_files = _paths(rules)
         self.user_gazetteer = UserGazetteer.from_files(self.gazetteer_files)
@@ -168,8 +173,22 @@ class Extractor:
                 prepared.append((norm, segment(norm.text, self.line_breaks), doc_id))  # "segment"
             except Exception as exc:
                 self._fail(doc_id, exc, on_error)
-        if not prepared:
-            return
+        # Tag a few documents at a time and hand each on as soon as it is done, so documents come
+        # out steadily (a progress bar moves per document); groups of this many sentences keep
+        # the tagger's batches as full as one call for the whole batch would.
+        group: list[tuple[Normalized, Segmented, str | None]] = []
+        sentences = 0
+        for item in prepared:
+            group.append(item)
+            sentences += len(item[1].layout.bounds)
+            if sentences >= self.tag_group_sentences:
+                yield from self._tag_and_build(group, on_error)
+                group, sentences = [], 0
+        if group:
+            yield from self._tag_and_build(group, on_error)
+
+    def _tag_and_build(self, prepared: list[tuple[Normalized, Segmented, str | None]],
+                       on_error: OnError) -> Iterator[Document]:
         inputs = [seg.tagger_sentences() for _, seg, _ in prepared]
         try:  # stage "tag"
             tags = self.tagger.tag([f for forms, _ in inputs for f in forms],
@@ -179,8 +198,8 @@ class Extractor:
                 self._fail(prepared[0][2], exc, on_error)
                 return
             # One bad document must not sink the batch: retry each on its own.
-            for norm, _, doc_id in prepared:
-                yield from self._run([(norm.original, doc_id)], on_error)
+            for item in prepared:
+                yield from self._tag_and_build([item], on_error)
             return
         pos = 0
         for (norm, seg, doc_id), (forms, where) in zip(prepared, inputs, strict=True):

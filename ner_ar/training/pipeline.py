@@ -204,8 +204,9 @@ def run(config: TrainConfig) -> dict[str, Any]:
     return metrics
 
 
-def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
-    p = parser or argparse.ArgumentParser(prog="python -m ner_ar.training", description=__doc__,
+def build_parser(parser: argparse.ArgumentParser | None = None,
+                 prog: str = "python -m ner_ar.training") -> argparse.ArgumentParser:
+    p = parser or argparse.ArgumentParser(prog=prog, description=__doc__,
                                           formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared/data folder")
     p.add_argument("--out", type=Path, required=True, help="model directory to write")
@@ -263,9 +264,11 @@ def config_from_args(args: argparse.Namespace, argv: list[str]) -> TrainConfig:
     return config
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m ner_ar.training") -> int:
+    """Run the training pipeline with command-line arguments ``argv``; ``prog`` names the command
+    in help and error messages (``ner-ar train`` from the ner-ar command)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog=prog).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     metrics = run(config_from_args(args, argv))
     print(json.dumps({k: metrics["scores"][k]["f1"] for k in metrics["scores"]}, indent=2))
