@@ -28,7 +28,6 @@ from the attribute values (``str`` → ``string``, ``int`` → ``long``, ``float
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,12 +56,20 @@ def _cell(value: object) -> str:
     return str(value)  # str(float) round-trips exactly
 
 
+_NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+def _csv_field(value: str) -> str:
+    # RFC 4180: a field holding a comma, a quote or a line break of either kind is quoted (the csv
+    # module quotes a CR only when the line terminator holds one, and ours is LF).
+    if _NEEDS_QUOTES.isdisjoint(value):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
 def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    lines = [",".join(map(_csv_field, row)) + "\n" for row in [header, *rows]]
+    return "".join(lines).encode("utf-8")
 
 
 def write_neo4j(G: nx.MultiDiGraph, path: PathLike) -> None:
