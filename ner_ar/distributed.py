@@ -155,16 +155,19 @@ class WorkerOptions:
     """The user's gazetteer files (``Extractor(gazetteer=...)``)."""
     rules: tuple[str, ...] = ()
     """The user's rule files (``Extractor(rules=...)``)."""
+    extra: tuple[tuple[str, Any], ...] = ()
+    """Further ``Extractor`` keyword arguments, as ``(name, value)`` pairs."""
 
     @property
-    def extractor_key(self) -> tuple[str, int, tuple[str, ...], tuple[str, ...]]:
+    def extractor_key(self) -> tuple[object, ...]:
         """What makes one worker's ``Extractor``."""
-        return (self.model_dir, self.threads, self.gazetteer, self.rules)
+        return (self.model_dir, self.threads, self.gazetteer, self.rules, self.extra)
 
     def fingerprint(self) -> list[object]:
         # batch size and threads do not change the documents; the user's files do, by content
         return [__version__, self.model_dir, self.text_field, self.id_field,
-                [[p, _digest(p)] for p in (*self.gazetteer, *self.rules)]]
+                [[p, _digest(p)] for p in (*self.gazetteer, *self.rules)],
+                [[k, repr(v)] for k, v in self.extra]]
 
 
 def _digest(path: str) -> str:
@@ -260,7 +263,7 @@ def _scan_jsonl(name: str, path: Path, room: Callable[[], int], push: Callable[[
 
 # ---- on a worker: the model, loaded once per process -------------------------------------------
 
-_EXTRACTORS: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], Extractor] = {}
+_EXTRACTORS: dict[tuple[object, ...], Extractor] = {}
 _TIMES: dict[str, float] = {}
 _LOCK = threading.Lock()
 
@@ -280,7 +283,7 @@ def cached_extractor(options: WorkerOptions) -> Extractor:
             from ner_ar.extractor import Extractor  # torch, Stanza, spaCy: the first time only
 
             t1 = time.perf_counter()
-            user: dict[str, Any] = {}
+            user: dict[str, Any] = dict(options.extra)
             if options.gazetteer:
                 user["gazetteer"] = list(options.gazetteer)
             if options.rules:
@@ -552,7 +555,8 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
                    partition_size: int = DEFAULT_PARTITION_SIZE, batch_size: int = 32,
                    model_dir: str | os.PathLike[str] | None = None,
                    gazetteer: Sequence[str | os.PathLike[str]] = (),
-                   rules: Sequence[str | os.PathLike[str]] = (), threads: int = 1, retries: int = 1,
+                   rules: Sequence[str | os.PathLike[str]] = (),
+                   extractor_options: dict[str, Any] | None = None, threads: int = 1, retries: int = 1,
                    progress: bool = False, on_error: Callable[[ErrorRow], None] | None = None,
                    on_partition: Callable[[dict[str, Any]], None] | None = None) -> RunReport:
     """Extract every document under ``paths`` on the cluster behind ``client`` into ``out_dir``.
@@ -562,8 +566,9 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
       ``id_field`` (else ``"file.jsonl:LINE"``).
     - ``out_dir``: ``manifest.json``, ``shards/part-NNNNN.jsonl``, ``errors.jsonl`` (see the
       module docstring). Partitions already done there with the same fingerprint are skipped.
-    - ``model_dir``, ``gazetteer``, ``rules``: as for ``Extractor``; a change of model or of the
-      content of a user's file makes every partition run again.
+    - ``model_dir``, ``gazetteer``, ``rules``, and ``extractor_options`` (further ``Extractor``
+      keyword arguments): as for ``Extractor``; a change of any of them, or of the content of a
+      user's file, makes every partition run again.
     - Each worker process loads the model once (``ExtractorPlugin``) with ``threads`` torch
       threads; ``retries`` re-runs a task that raised (a worker that dies is handled by Dask's
       ``allowed-failures``).
@@ -581,7 +586,8 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
     files = ModelFiles.locate(model_dir)
     options = WorkerOptions(str(files.directory.resolve()), threads, batch_size, text_field, id_field,
                             tuple(str(Path(p).absolute()) for p in gazetteer),
-                            tuple(str(Path(p).absolute()) for p in rules))
+                            tuple(str(Path(p).absolute()) for p in rules),
+                            tuple(sorted((extractor_options or {}).items())))
     check_user_data(options)
     out = Path(out_dir).absolute()
     (out / SHARDS).mkdir(parents=True, exist_ok=True)
@@ -595,7 +601,7 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
         "options": {"model": files.name, "model_dir": options.model_dir, "glob": glob,
                     "text_field": text_field, "id_field": id_field, "partition_size": partition_size,
                     "batch_size": batch_size, "threads": threads, "gazetteer": list(options.gazetteer),
-                    "rules": list(options.rules)},
+                    "rules": list(options.rules), "extractor": {k: repr(v) for k, v in options.extra}},
         "documents": sum(p.documents for p in parts), "partitions": entries,
         "input_errors": len(plan_errors)}
 
@@ -774,8 +780,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "(id in 'id', else FILE:LINE)")
     group.add_argument("--partition-size", type=int, default=DEFAULT_PARTITION_SIZE, metavar="N",
                        help=f"documents per task and shard (default {DEFAULT_PARTITION_SIZE})")
-    group.add_argument("--worker-threads", type=int, default=1, metavar="N",
-                       help="torch threads per worker process (default 1)")
+    group.add_argument("--worker-threads", type=int, default=None, metavar="N",
+                       help="torch threads per worker process (default: --threads if given, else 1)")
 
 
 def wanted(args: argparse.Namespace) -> bool:
@@ -826,6 +832,18 @@ def local_cluster(n_workers: int, **kwargs: Any) -> Any:
         return LocalCluster(n_workers=n_workers, **options)
 
 
+def _extractor_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``Extractor`` options of ``ner-ar extract`` besides the model and the user's files:
+    the ones ``ner_ar.cli._load_extractor`` passes (keep the two in step), so that workers build
+    the Extractor a single process would."""
+    options: dict[str, Any] = {}
+    if hasattr(args, "line_breaks"):
+        options["line_breaks"] = args.line_breaks
+    if hasattr(args, "no_markup"):
+        options["markup"] = not args.no_markup
+    return options
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """``ner-ar extract ... --jsonl OUT_DIR --workers N | --scheduler ADDRESS``; exit codes as
     ``ner-ar extract``: 1 if a document failed (listed in OUT_DIR/errors.jsonl and on stderr)."""
@@ -845,7 +863,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return usage("--workers must be at least 1")
     if not args.workers and not args.scheduler:
         return usage("--jsonl-input needs a Dask cluster: add --workers N or --scheduler ADDRESS")
-    if args.partition_size < 1 or args.worker_threads < 1:
+    threads = args.worker_threads or getattr(args, "threads", None) or 1
+    if args.partition_size < 1 or threads < 1 or (args.worker_threads is not None and args.worker_threads < 1):
         return usage("--partition-size and --worker-threads must be at least 1")
     if not args.jsonl:
         return usage("a distributed run writes shards into a directory: give --jsonl DIR")
@@ -860,6 +879,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     user = {"gazetteer": tuple(getattr(args, "gazetteer", None) or ()),  # --gazetteer, --rules
             "rules": tuple(getattr(args, "rules", None) or ())}
+    extra = _extractor_options(args)
     try:
         ModelFiles.locate(args.model_dir)
         check_user_data(WorkerOptions("", **user))
@@ -890,7 +910,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         report = extract_corpus(
             args.paths, args.jsonl, client, glob=args.glob, text_field=args.jsonl_input,
             partition_size=args.partition_size, batch_size=args.batch_size, model_dir=args.model_dir,
-            threads=args.worker_threads, on_error=report_error, **user,
+            threads=threads, on_error=report_error, extractor_options=extra, **user,
             progress=not args.quiet and sys.stderr.isatty())
     except ModelError as exc:
         _err(str(exc))

@@ -328,7 +328,7 @@ USER_TEXTS = ["وقعت شركة النسيم للتقنية عقدا مع وز�
               "وصل الوزير إلى مطار قرطاج الدولي صباح اليوم، واستقبله سليم الورداني.\n"]
 
 
-def test_user_gazetteer_and_rules_on_the_workers(corpus: Corpus, client: Any) -> None:
+def test_user_gazetteer_rules_and_extractor_options_on_the_workers(corpus: Corpus, client: Any) -> None:
     from ner_ar import Extractor
 
     base = corpus.base / "user"
@@ -338,13 +338,17 @@ def test_user_gazetteer_and_rules_on_the_workers(corpus: Corpus, client: Any) ->
         (base / f"u{i}.txt").write_text(text, encoding="utf-8")
         names.append(str(base / f"u{i}.txt"))
     user = {"gazetteer": [USER / "entities.tsv"], "rules": [USER / "rules.yaml"]}
-    report = extract_corpus([str(base)], base / "out", client, partition_size=3, **user)
+    options = {"max_sentence_tokens": 20}  # any Extractor keyword; this one cuts long sentences
+    report = extract_corpus([str(base)], base / "out", client, partition_size=3, extractor_options=options,
+                            **user)
     assert (report.partitions, report.written, report.errors) == (2, 6, 0)
-    expected = list(Extractor(**user).pipe([Path(n).read_text(encoding="utf-8") for n in names], doc_ids=names))
+    expected = list(Extractor(**user, **options).pipe([Path(n).read_text(encoding="utf-8") for n in names],
+                                                      doc_ids=names))
     docs = list(read_output(base / "out"))
     assert docs == expected
     assert "local:naseem" in {e.kb_id for e in docs[0].entities}
     assert "user.contract_with" in {r.rule for r in docs[0].relations}
+    assert len(docs[2].sentences) > len(corpus.reference[0].sentences)  # the option reached the workers
 
 
 def test_a_changed_option_or_input_changes_the_fingerprints(corpus: Corpus, tmp_path: Path) -> None:
