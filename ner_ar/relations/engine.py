@@ -133,6 +133,8 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         tok["IS_PUNCT"] = bool(spec["punct"])
     if "tag" in spec:
         tok["TAG"] = spec["tag"]
+    if spec.get("sent_start"):
+        tok["IS_SENT_START"] = True
     if op:
         tok["OP"] = op
     return [(tok, False)]
