@@ -25,7 +25,7 @@ def _document_names(keys: Sequence[str], spans: Sequence[RawSpan], single_stop: 
     votes: dict[Name, dict[str, int]] = {}
     for s in spans:
         words = tuple(keys[s.start:s.end])
-        if s.label not in _REPEATED or not all(words):
+        if s.label not in _REPEATED or not words or not all(words):
             continue
         for base in bases(words[0]):
             name = (base, *words[1:])
