@@ -11,7 +11,8 @@ What changes for analysis, and nothing else:
   ``&amp;``, ``&#1605;``, ``&#x645;``, ``&nbsp;``) are decoded; HTML-like tags with an ASCII name
   (``<b>``, ``</p>``, ``<br/>``, ``<a href="...">``) and comments are removed: ``<br>`` counts as a
   line break, the end or start of a block (``p``, ``div``, ``li``, ``h1``, ``tr``, ...) as a blank
-  line, any other tag as nothing.
+  line, an inline tag (``b``, ``span``, ``a``, ``font``, ...) as nothing. Only HTML's own tag names
+  are markup: ``x<y>z`` or ``<note>`` in plain text stay as written.
 - **Invisible format characters** (Unicode category Cf: direction marks and embeddings, isolates,
   zero-width space/joiners, BOM, soft hyphen, Arabic number signs, tag characters) are removed.
 - **Whitespace of every kind** is one thing: every Unicode space (NBSP U+00A0, U+2000-U+200A,
@@ -68,6 +69,14 @@ _BLOCK_TAGS = frozenset({
     "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
     "td", "tfoot", "th", "thead", "title", "tr", "ul",
 })
+_INLINE_TAGS = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "blink", "cite", "code", "del", "dfn", "em",
+    "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
+    "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "meta", "link", "input",
+    "button", "select", "option", "iframe", "video", "audio", "source", "picture", "svg", "center",
+})
+"""Tags removed for analysis without a break. Only known HTML names are markup: ``<note>`` or
+``x<y>z`` in plain text stay as written (a name with a colon, ``<o:p>``, is markup too)."""
 _MARKUP = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
     r"|<!--.{0,4000}?-->"
@@ -315,7 +324,9 @@ def _markup(m: re.Match[str], _n: int) -> str | None:
         return "\n"
     if name in _BLOCK_TAGS:
         return "\n\n"
-    return ""
+    if name in _INLINE_TAGS or ":" in name:
+        return ""
+    return None
 
 
 def _space(m: re.Match[str], n: int) -> str:

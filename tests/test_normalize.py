@@ -53,6 +53,8 @@ def test_format_characters_are_removed_and_never_start_or_end_a_span(mark: str) 
     ("روسيا<br/>كوبا", "روسيا\nكوبا"),
     ('<a href="https://x.ru/a?b=1&amp;c=2">موسكو</a>', "موسكو"),
     ("روسيا<!-- تعليق -->كوبا", "روسياكوبا"),
+    ("<span style='x'>روسيا</span><o:p></o:p>", "روسيا"),
+    ("<TD>روسيا</TD><TD>كوبا</TD>", "روسيا\n\nكوبا"),
 ])
 def test_markup_residue_is_decoded(raw: str, decoded: str) -> None:
     assert normalize(raw).text == decoded
@@ -68,7 +70,8 @@ def test_markup_offsets_index_the_original() -> None:
 
 def test_markup_off_and_what_is_not_markup() -> None:
     assert normalize("&quot;x&quot;", markup=False).text == "&quot;x&quot;"
-    for text in ("5 < 6 > 4", "a<b", "& ;", "&unknownentity;", "<روسيا>", "x <ahmad@mail.com>"):
+    for text in ("5 < 6 > 4", "a<b", "& ;", "&unknownentity;", "<روسيا>", "x <ahmad@mail.com>",
+                 "x<y>z", "<note>", "<w>"):
         assert normalize(text).text == text
 
 
