@@ -117,3 +117,19 @@ def test_entity_confidence_is_the_measured_precision_of_its_source(extractor) ->
     assert conf["البيت الأبيض"] == span_confidence("complete.facility_names", "FAC") == 1.0
     assert all(c is not None and 0.4 <= c <= 1.0 for c in conf.values())
     assert span_confidence("tag", "PER") > 0.75 and span_confidence("complete.repeated_names", "ORG") < 0.8
+
+
+# -- ambiguous place names: evidence decides, none means no link ----------------------------------
+
+@pytest.mark.parametrize(("text", "name", "kb_id"), [
+    ("وصل الوفد إلى عمّان، عاصمة الأردن، صباح اليوم.", "عمّان", "geonames:250441"),
+    ("عقد الاجتماع في عمان بحضور وزير الخارجية الأردني.", "عمان", "geonames:250441"),
+    ("زار الوزير سلطنة عمان والتقى المسؤولين في مسقط.", "سلطنة عمان", "iso3166:OM"),
+    ("وصل الوفد إلى عمان صباح اليوم.", "عمان", None),
+    ("اشتبكت قوات حفتر قرب طرابلس.", "طرابلس", "geonames:2210247"),
+    ("شهدت طرابلس اللبنانية مظاهرات.", "طرابلس", "geonames:266826"),
+])
+def test_ambiguous_place_names_follow_the_evidence(extractor, text: str, name: str, kb_id: str | None) -> None:  # type: ignore[no-untyped-def]
+    doc, _ = _ents(extractor, text)
+    ent = next(e for e in doc.entities if e.name == name)
+    assert ent.type.value == "GPE" and ent.kb_id == kb_id
