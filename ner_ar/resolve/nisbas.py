@@ -10,6 +10,9 @@ from spacy.tokens import Doc
 from ner_ar.docstate import NisbaSpan, state
 from ner_ar.resolve.nisba import definite, nisba_at
 
+#: Kinds of gazetteer organisations (organisations.tsv) whose nisba names the country they are in.
+_SEATED = frozenset({"news_agency", "newspaper", "broadcaster", "magazine", "company"})
+
 
 def find_nisbas(doc: Doc) -> Doc:
     """Add the nisbas of ``doc`` outside names (see the module docstring)."""
@@ -29,7 +32,9 @@ def find_nisbas(doc: Doc) -> Doc:
             continue
         for i in range(r.start, r.end):
             in_name[i] = True
-            in_org[i] = r.label == "ORG" and r.org is None and r.user is None
+            # a gazetteer organisation's nisba is its seat only for bodies of one country
+            # (وكالة الأنباء الألمانية), not for blocs (منظمة الدول الأمريكية)
+            in_org[i] = r.label == "ORG" and r.user is None and (r.org is None or r.org.kind in _SEATED)
     i = 0
     while i < n:
         if keys[i] and (not in_name[i] or in_org[i]):
