@@ -4,7 +4,9 @@ gazetteers and lexicons compares (:func:`ner_ar.text.normalize_key` with caches)
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from ner_ar.text import normalize_key
 
@@ -60,3 +62,23 @@ def clitic_variants(k: str) -> tuple[tuple[int, str], ...]:
         out.append((c, rest))
     out.append((0, k))
     return tuple(out)
+
+
+T = TypeVar("T")
+
+
+def longest_at(keys: Sequence[str], i: int, by_first: dict[str, list[tuple[tuple[str, ...], T]]],
+               readings: Callable[[str], Sequence[tuple[int, str]]] = clitic_variants,
+               ) -> tuple[int, int, str, T] | None:
+    """``(end token, characters of proclitic, base key, value)`` of the longest name of an index
+    (normalised first word -> [(the other words, value)], longest first) that starts at token
+    ``i``, its first word read with each of ``readings`` (proclitic cuts); None if there is none."""
+    best: tuple[int, int, str, T] | None = None
+    for plen, base in readings(keys[i]):
+        for rest, value in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                if best is None or j > best[0]:
+                    best = (j, plen, base, value)
+                break  # longest first
+    return best

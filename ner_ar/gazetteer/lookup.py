@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ner_ar.gazetteer import Organisation, gazetteer, organisations
-from ner_ar.keys import clitic_variants
+from ner_ar.keys import clitic_variants, longest_at
 from ner_ar.relations.lexicon import lexicons
 
 
@@ -52,13 +52,4 @@ def org_match(keys: Sequence[str], start: int, end: int) -> tuple[int, str, Orga
 
 def org_at(keys: Sequence[str], i: int) -> tuple[int, int, str, Organisation] | None:
     """(end token, cut, base key, organisation) of the longest gazetteer name at token ``i``."""
-    by_first = organisations().by_first
-    best: tuple[int, int, str, Organisation] | None = None
-    for plen, base in _readings(keys[i]):
-        for rest, org in by_first.get(base, ()):
-            j = i + 1 + len(rest)
-            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
-                if best is None or j > best[0]:
-                    best = (j, plen, base, org)
-                break  # longest first
-    return best
+    return longest_at(keys, i, organisations().by_first, _readings)

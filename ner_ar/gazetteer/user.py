@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from ner_ar.docstate import RawSpan
 from ner_ar.errors import UserDataError
-from ner_ar.keys import clitic_variants
+from ner_ar.keys import longest_at
 from ner_ar.text import normalize_key
 
 ENTITY_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC", "MISC")
@@ -80,15 +80,7 @@ class UserGazetteer:
     def match_at(self, keys: Sequence[str], i: int) -> tuple[int, int, str, UserEntry] | None:
         """``(end token, characters of proclitic, base key, entry)`` of the longest entry whose
         name starts at token ``i`` (a proclitic allowed), or None."""
-        best: tuple[int, int, str, UserEntry] | None = None
-        for plen, base in clitic_variants(keys[i]):
-            for rest, entry in self.by_first.get(base, ()):
-                j = i + 1 + len(rest)
-                if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
-                    if best is None or j > best[0]:
-                        best = (j, plen, base, entry)
-                    break  # longest first
-        return best
+        return longest_at(keys, i, self.by_first)
 
     def add_spans(self, doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
         """Completion step: a span for every entry found; spans overlapping it give way."""

@@ -211,6 +211,11 @@ def _strip_lines(value: Any) -> Any:
     return value
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A YAML value that may be one name or a list of them, as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     """Raise :class:`~ner_ar.errors.UserDataError` (file and line) for a rule that is not a
     mapping, has an unknown key, an unknown relation or entity type, an unknown lexicon class,
@@ -228,8 +233,7 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     if raw.get("type") not in types:
         raise UserDataError(path, line, f"rule {raw['id']!r}: unknown relation type {raw.get('type')!r}; "
                             f"expected one of {sorted(types)}")
-    blocked = raw.get("blocked_by", [])
-    for cls in [blocked] if isinstance(blocked, str) else blocked:
+    for cls in _as_list(raw.get("blocked_by", [])):
         if cls not in known_classes:
             raise UserDataError(path, line, f"rule {raw['id']!r}: unknown lexicon {cls!r} in blocked_by")
     patterns = raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else [])
@@ -247,12 +251,10 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
                 raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown token key(s) {sorted(bad)}; "
                                     f"allowed: {sorted(TOKEN_KEYS)}")
             for k in ("lex", "not_lex", "lex_all", "not"):
-                names = spec.get(k, [])
-                for cls in [names] if isinstance(names, str) else names:
+                for cls in _as_list(spec.get(k, [])):
                     if cls not in known_classes:
                         raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown lexicon {cls!r}")
-            ents = spec.get("ent", [])
-            for t in [ents] if isinstance(ents, str) else ents:
+            for t in _as_list(spec.get("ent", [])):
                 if t not in ENTITY_TYPES:
                     raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown entity type {t!r}")
     for emit in raw.get("emit") or []:
