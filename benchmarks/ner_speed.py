@@ -21,7 +21,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=200)
     ap.add_argument("--model-dir", default=None)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch threads for the tagger (default: the library default, 1)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()

@@ -172,8 +172,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # Inputs and output folders first: a typo costs no model load.
     names = list(iter_inputs(args.paths, args.glob))
     if not names:
-        _err("no input files found")
-        return EXIT_PARTIAL
+        _err(f"no input files found: no file matching {args.glob!r} in {', '.join(args.paths)} "
+             "(--glob sets the pattern)")
+        return EXIT_USAGE
     texts: list[tuple[str, str]] = []
     failed = 0
     for name in names:
@@ -213,33 +214,49 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
-def read_jsonl(path: str) -> Iterator[Document]:
+def read_jsonl(path: str, bad_lines: list[str] | None = None) -> Iterator[Document]:
+    """The Documents of a JSONL file, one a line. A line that is not a Document raises
+    :class:`InputError` naming the file and line; with ``bad_lines`` given, it is reported there
+    instead and the lines after it are still read."""
     with open(path, encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
             if line.strip():
                 try:
                     yield Document.model_validate_json(line)
                 except ValueError as exc:
-                    raise InputError(f"{path}:{line_no}: not a ner_ar Document ({exc})") from None
+                    message = f"{path}:{line_no}: not a ner_ar Document ({exc})"
+                    if bad_lines is None:
+                        raise InputError(message) from None
+                    bad_lines.append(message)
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from ner_ar.distributed import expand_outputs
 
+    if not any(getattr(args, opt) for opt, _ in GRAPH_OPTIONS) and not args.html:
+        _err("name at least one output: --graphml, --gexf, --json, --neo4j or --html")
+        return EXIT_USAGE
     docs: list[Document] = []
     paths, problems = expand_outputs(args.jsonl_files)  # an extract --workers directory: its shards
     for problem in problems:
         _err(problem)
     failed = len(problems)
+    seen: set[tuple[str | None, str]] = set()
     for path in paths:
+        bad: list[str] = []
         try:
-            docs.extend(read_jsonl(path))
-        except (InputError, OSError) as exc:
+            for doc in read_jsonl(path, bad):
+                if doc.id is not None and (doc.id, doc.text) in seen:
+                    _err(f"skipped {path}: document {doc.id!r} read before (counted once)")
+                    continue
+                seen.add((doc.id, doc.text))
+                docs.append(doc)
+        except (InputError, OSError, UnicodeDecodeError) as exc:
             _err(f"skipped {exc}")
             failed += 1
-    if not any(getattr(args, opt) for opt, _ in GRAPH_OPTIONS) and not args.html:
-        _err("name at least one output: --graphml, --gexf, --json, --neo4j or --html")
-        return EXIT_USAGE
+        for message in bad:
+            _err(f"skipped {message}")
+        failed += len(bad)
     _write_graphs(docs, args)
     return EXIT_PARTIAL if failed else EXIT_OK
 

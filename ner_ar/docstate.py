@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from ner_ar.gazetteer import Organisation, Place
 from ner_ar.keys import token_key
+from ner_ar.text import doc_text
 
 if TYPE_CHECKING:
     from ner_ar.gazetteer.user import UserEntry
@@ -84,7 +85,7 @@ def state(doc: Doc) -> DocState:
     st = doc.user_data.get(_KEY)
     if st is None:
         toks = list(doc)
-        st = DocState(toks, [token_key(t.text) for t in toks], doc.text,
+        st = DocState(toks, [token_key(t.text) for t in toks], doc_text(doc),
                       [RawSpan(e.label_, e.start, e.end) for e in doc.ents])
         doc.user_data[_KEY] = st
     return st

@@ -73,8 +73,17 @@ def tokenizer() -> Language:
 
     Call ``tokenizer().tokenizer(text)`` (as :func:`tokenize_doc` does) rather than
     ``tokenizer()(text)``: the latter refuses texts over spaCy's ``nlp.max_length`` (E088), a
-    limit meant for parsers that the tokenizer alone does not need."""
-    return spacy.blank("ar")
+    limit meant for parsers that the tokenizer alone does not need.
+
+    spaCy's suffix rules split a full stop or comma off a word only after a letter; one more rule
+    splits them off after a diacritic or tatweel too (``القاهرةَ.`` is ``القاهرةَ`` + ``.``)."""
+    nlp = spacy.blank("ar")
+    suffixes = [*nlp.Defaults.suffixes, _AFTER_DIACRITIC]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    return nlp
+
+
+_AFTER_DIACRITIC = r"(?<=[\u064B-\u065F\u0670\u0640])[\.\!\?؟،؛:…,;]"
 
 
 _LONG_RUN = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")

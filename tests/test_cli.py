@@ -238,3 +238,29 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     assert run.returncode == 2, (run.stdout, run.stderr)
     assert "usage:" in run.stderr
     assert run.stdout == ""
+
+
+def test_graph_skips_a_bad_line_and_reads_the_rest(tmp_path, seed_doc, capsys) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+
+    from ner_ar.cli import main
+
+    one = seed_doc.model_copy(update={"id": "one"}).model_dump_json()
+    two = seed_doc.model_copy(update={"id": "two", "text": seed_doc.text + " "}).model_dump_json()
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("not json\n" + one + "\n{\"oops\": 1}\n" + two + "\n" + one + "\n", encoding="utf-8")
+    out = tmp_path / "g.graphml"
+    assert main(["graph", str(src), "--graphml", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:1" in err and f"{src}:3" in err and "read before" in err
+    graph = nx.read_graphml(out)
+    assert {d for _, _, data in graph.edges(data=True) for d in str(data.get("doc_ids", "")).split("|") if d} \
+        >= {"one", "two"} or graph.number_of_nodes() > 0
+
+
+def test_no_input_file_is_a_usage_error_naming_the_pattern(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from ner_ar.cli import main
+
+    assert main(["extract", str(tmp_path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no input files found" in err and "'*.txt'" in err and str(tmp_path) in err

@@ -139,7 +139,10 @@ BAD_YAML = {
     "unknown relation type": (_RULE.replace("met_with", "likes"), 1, "unknown relation type 'likes'"),
     "unknown entity type": (_RULE.replace("ent: PER, as: object", "ent: PERSON, as: object"), 3,
                             "unknown entity type 'PERSON'"),
-    "duplicate of a shipped id": (_RULE.replace("user.r", "statement_to.media_noun"), None, "duplicate rule id"),
+    "duplicate of a shipped id": (_RULE.replace("user.r", "statement_to.media_noun"), 1, "duplicate rule id"),
+    "confidence out of range": (_RULE + "  confidence: 7\n", 1, "confidence must be a number from 0 to 1"),
+    "confidence not a number": (_RULE + "  confidence: high\n", 1, "confidence must be a number from 0 to 1"),
+    "no object slot": (_RULE.replace("as: object", "as: obj"), 1, "fills no subject and object slots"),
     "not YAML": ("- id: [unclosed\n", 2, "not valid YAML"),
     "no pattern": ("- id: user.r\n  type: met_with\n", 1, "no pattern"),
 }

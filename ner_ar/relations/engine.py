@@ -171,7 +171,9 @@ class Engine:
 
     rules: dict[str, Rule]
     inventory: dict[str, dict[str, Any]]
-    matcher: Matcher
+    #: one Matcher per set of entity types its patterns need (each requirement: one of these
+    #: types must be in the sentence): a sentence is walked only by the patterns it can satisfy
+    groups: list[tuple[tuple[frozenset[str], ...], Matcher]]
     pattern_of: dict[tuple[str, int], int]  # (rule id, nth pattern) bookkeeping
     rule_files: tuple[str, ...] = ()
 
@@ -236,6 +238,10 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     for cls in _as_list(raw.get("blocked_by", [])):
         if cls not in known_classes:
             raise UserDataError(path, line, f"rule {raw['id']!r}: unknown lexicon {cls!r} in blocked_by")
+    conf = raw.get("confidence", 0.8)
+    if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 <= conf <= 1:
+        raise UserDataError(path, line, f"rule {raw['id']!r}: confidence must be a number from 0 to 1, "
+                            f"not {conf!r}")
     patterns = raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else [])
     if raw.get("kind", "matcher") == "matcher" and not patterns:
         raise UserDataError(path, line, f"rule {raw['id']!r}: no pattern")
@@ -263,9 +269,16 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
             raise UserDataError(path, line, f"rule {raw['id']!r}: bad emit item (keys {sorted(EMIT_KEYS)})")
         if emit.get("type") not in types:
             raise UserDataError(path, line, f"rule {raw['id']!r}: emit of unknown type {emit.get('type')!r}")
+    emits = raw.get("emit") or [{"subject": "subject", "object": "object"}]
+    for pattern in patterns if isinstance(patterns, list) else []:
+        slots = {spec.get("as") for spec in pattern if isinstance(spec, dict)} if isinstance(pattern, list) else set()
+        if not any(isinstance(e, dict) and e.get("subject") in slots and e.get("object") in slots for e in emits):
+            wanted = sorted({f"{e.get('subject')}/{e.get('object')}" for e in emits if isinstance(e, dict)})
+            raise UserDataError(path, line, f"rule {raw['id']!r}: a pattern fills no subject and object slots "
+                                f"(as: {' or '.join(wanted)}), so it could never give a relation")
 
 
-def _read_rules(path: Path, known_classes: frozenset[str]) -> list[dict[str, Any]]:
+def _read_rules(path: Path, known_classes: frozenset[str]) -> list[tuple[dict[str, Any], int | None]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -281,7 +294,7 @@ def _read_rules(path: Path, known_classes: frozenset[str]) -> list[dict[str, Any
         raise UserDataError(path, None, "a rule file is a YAML list of rules")
     for raw in raws:
         check_rule(raw, str(path), known_classes)
-    return [_strip_lines(raw) for raw in raws]
+    return [(_strip_lines(raw), raw.get("__line__")) for raw in raws]
 
 
 @cache
@@ -294,19 +307,38 @@ def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
     rules: dict[str, Rule] = {}
     shipped = [p for p in sorted(RULES.glob("*.yaml")) if p.name != "inventory.yaml"]
     for path in [*shipped, *(Path(f) for f in rule_files)]:
-        for raw in _read_rules(path, known):
+        for raw, line in _read_rules(path, known):
             rule = _load_rule(raw)
             if rule.id in rules:
-                raise UserDataError(path, None, f"duplicate rule id {rule.id!r}")
+                raise UserDataError(path, line, f"duplicate rule id {rule.id!r}")
             rules[rule.id] = rule
     for rule in rules.values():
         if rule.blocked_by is None:
             rule.blocked_by = tuple(inventory.get("blocking", {}).get(rule.type, ()))
-    matcher = Matcher(tokenizer().vocab)
+    groups: dict[tuple[frozenset[str], ...], Matcher] = {}
     for rule in rules.values():
         for n, pattern in enumerate(rule.patterns):
-            matcher.add(f"{rule.id}#{n}", [pattern])
-    return Engine(rules, inventory, matcher, {}, tuple(rule_files))
+            need = _requirements(pattern)
+            if need not in groups:
+                groups[need] = Matcher(tokenizer().vocab)
+            groups[need].add(f"{rule.id}#{n}", [pattern])
+    return Engine(rules, inventory, list(groups.items()), {}, tuple(rule_files))
+
+
+def _requirements(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+    """The entity types (``NAT`` for a nisba) a Matcher pattern cannot match without: for each
+    token that must be there and reads a ``B-``/``I-`` tag, the set of types it accepts."""
+    need: set[frozenset[str]] = set()
+    for tok in pattern:
+        op = str(tok.get("OP", "1"))
+        if op in ("?", "*") or op.startswith("{0"):
+            continue
+        tag = tok.get("TAG")
+        types = tag.get("IN", []) if isinstance(tag, dict) else [tag] if isinstance(tag, str) else []
+        types = [t for t in types if isinstance(t, str) and t[:2] in ("B-", "I-")]
+        if types:
+            need.add(frozenset(t[2:] for t in types))
+    return tuple(sorted(need, key=sorted))
 
 
 def engine() -> Engine:
@@ -419,12 +451,13 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
                                                     "spans": [], "role": role})
         if role and (not rel["role"] or len(role) > len(rel["role"])):
             rel["role"] = role
-        rel["conf"] = max(rel["conf"], rule.confidence)
+        if rule.confidence > rel["conf"]:  # the rule reported is the one whose confidence is given
+            rel["rule"], rel["conf"] = rule.id, rule.confidence
         rel["spans"].append(span)
 
     # Candidates first: a rule may replace the overlapping matches of others (``overrides``).
     cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None, bool]]]] = []
-    for match_id, start, end, align in _matches(eng.matcher, doc, sent_ids, busy):
+    for match_id, start, end, align in _matches(eng.groups, doc, sent_ids, busy, resolution):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
             continue
@@ -564,21 +597,29 @@ def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]
     return sent_ids, {k for k, v in mentions.items() if v >= 2}
 
 
-def _matches(matcher: Matcher, doc: Doc, sent_ids: list[int], busy: set[int]
-             ) -> list[tuple[int, int, int, list[int]]]:
-    """Matcher hits, doc-relative, over the runs of busy sentences (see :func:`_sentences`)."""
+def _matches(groups: list[tuple[tuple[frozenset[str], ...], Matcher]], doc: Doc, sent_ids: list[int],
+             busy: set[int], res: Resolution) -> list[tuple[int, int, int, list[int]]]:
+    """Matcher hits, doc-relative, in the busy sentences (see :func:`_sentences`), each sentence
+    walked only by the Matchers whose required entity types it holds; in order of position."""
     out: list[tuple[int, int, int, list[int]]] = []
+    types = [e.type.value for e in res.entities]
     i, n = 0, len(sent_ids)
     while i < n:
-        if sent_ids[i] not in busy:
-            i += 1
-            continue
         j = i
-        while j < n and sent_ids[j] in busy:
+        while j < n and sent_ids[j] == sent_ids[i]:
             j += 1
-        for match_id, start, end, align in matcher(doc[i:j], with_alignments=True):
-            out.append((match_id, start + i, end + i, align))
+        if sent_ids[i] in busy:
+            span = doc[i:j]
+            # the types the tokens' TAGs carry (see _annotate): the entity's, else NAT for a nisba
+            present = {types[e] if e is not None else "NAT"
+                       for e, nat in zip(res.token_entity[i:j], res.token_nisba[i:j], strict=True)
+                       if e is not None or nat is not None}
+            for need, matcher in groups:
+                if all(types & present for types in need):
+                    for match_id, start, end, align in matcher(span, with_alignments=True):
+                        out.append((match_id, start + i, end + i, align))
         i = j
+    out.sort(key=lambda m: (m[1], m[2]))
     return out
 
 
