@@ -105,8 +105,17 @@ def _graph_targets(args: argparse.Namespace) -> list[str]:
 
 
 def _prepare_outputs(args: argparse.Namespace) -> None:
-    """Create the folders the outputs go to, before anything slow: a path that cannot be written
-    is a usage error (exit 2) found before the model loads."""
+    """Create the folders the outputs go to, before anything slow: a path that cannot be written,
+    or an ``--html`` page without its optional library, is a usage error (exit 2) found before
+    the model loads."""
+    if getattr(args, "html", None):
+        import importlib.util
+
+        if importlib.util.find_spec("pyvis") is None:
+            from ner_ar.docview import JUPYTER_HINT
+
+            _err(f"--html needs pyvis: {JUPYTER_HINT}")
+            raise SystemExit(EXIT_USAGE)
     for target in [getattr(args, "jsonl", None), *_graph_targets(args)]:
         if not target:
             continue

@@ -99,7 +99,7 @@ RELATION_COLUMNS = ["id", "type", "subject_id", "subject", "object_id", "object"
 SEP = " | "
 """Joins the distinct mention texts in a frame cell; the same separator as ``ner_ar.graph.SEP``."""
 
-JUPYTER_HINT = 'pip install "ner_ar[jupyter]"'
+JUPYTER_HINT = 'pip install "ner_ar[jupyter]" (from a checkout: pip install -e ".[jupyter]")'
 """What to install for the optional views."""
 
 _DIRECTION = "rtl"
