@@ -20,8 +20,8 @@ import argparse
 import random
 from pathlib import Path
 
-from ner_ar.gazetteer import gazetteer
-from ner_ar.resolve.clitics import clitic_cut, word_freq
+from ner_ar.gazetteer import gazetteer, word_freq
+from ner_ar.resolve.clitics import clitic_cut
 
 CLITIC_LETTERS = "وفبلك"
 PREFIXES = ("ب", "ل", "و", "وب", "ول")

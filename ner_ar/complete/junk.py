@@ -12,7 +12,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from ner_ar.docstate import RawSpan
-from ner_ar.relations.lexicon import lexicons
+from ner_ar.relations.lexicon import lexicons, tag_classes
 
 _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -21,27 +21,19 @@ _NAME_LIKE = re.compile(r"^[\"'(«]*([A-Z][\w.\-&']*|[\w.\-]+\.(com|org|net|gov|
 
 
 @cache
-def _phrases() -> dict[str, list[tuple[str, ...]]]:
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for entry in lexicons()["FIXED_PHRASE"]:
-        words = entry.split()
-        out.setdefault(words[0], []).append(tuple(words[1:]))
-    return out
+def _first_words() -> frozenset[str]:
+    return frozenset(entry.split()[0] for entry in lexicons()["FIXED_PHRASE"])
 
 
 def drop_fixed_phrases(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
-    """Drop the spans that overlap an occurrence of a FIXED_PHRASE entry (a proclitic allowed on
-    its first word: والحمد لله)."""
-    phrases = _phrases()
-    inside = [False] * len(keys)
-    for i, k in enumerate(keys):
-        for base in {k, k[1:] if k[:1] in "وف" else k}:
-            for rest in phrases.get(base, ()):
-                j = i + 1 + len(rest)
-                if tuple(keys[i + 1:j]) == rest:
-                    for t in range(i, j):
-                        inside[t] = True
-    return [s for s in spans if not any(inside[t] for t in range(s.start, s.end))]
+    """Drop the spans that overlap an occurrence of a FIXED_PHRASE entry (matched as every lexicon
+    entry is, a proclitic allowed on its first word: والحمد لله)."""
+    first = _first_words()
+    if not any(k in first or k[1:] in first for k in keys if k):
+        return spans  # most documents hold none: skip the lexicon scan
+    classes = tag_classes(keys)
+    return [s for s in spans
+            if not any("FIXED_PHRASE" in classes.get(t, ()) for t in range(s.start, s.end))]
 
 
 def drop_latin_junk(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:

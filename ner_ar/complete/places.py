@@ -8,7 +8,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import Proposal, bases, inside, replace_scan
+from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, replace_scan
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import gazetteer
 from ner_ar.relations.lexicon import lexicons
@@ -57,8 +57,6 @@ def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) ->
     """LOC spans for well-known places outside the model's spans; the model's LOC/MISC pieces of
     any gazetteer place give way to its whole name (``[سيدي] [بوزيد]``). A name next to a
     person's span is left alone (it may be part of the name)."""
-    nisba = gazetteer().nisba
-
     def propose(i: int, owner: list[int]) -> Proposal | None:
         if not keys[i] or (owner[i] != -1 and spans[owner[i]].start != i):
             return None
@@ -72,9 +70,7 @@ def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) ->
         done = any((spans[k].start, spans[k].end) == (i, end) for k in covered)
         beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
                             for t in (i - 1, end))
-        # السعودية after a definite noun (الحكومة السعودية) is the nisba adjective.
-        adjective = i > 0 and keys[i - 1].startswith("ال") and " ".join(keys[i:end]) in nisba
-        if not pieces or done or beside_person or adjective:
+        if not pieces or done or beside_person or nisba_adjective(keys, i, end):
             return None
         return RawSpan("LOC", i, end), covered
 

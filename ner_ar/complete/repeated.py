@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import bases, inside, owners
+from ner_ar.complete.spans import bases, inside, nisba_adjective, owners
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import gazetteer
 from ner_ar.relations.lexicon import lexicons
 
 _REPEATED = ("PER", "ORG", "LOC")
@@ -62,10 +61,7 @@ def _recurrences(keys: Sequence[str], owner: list[int], by_first: dict[str, list
         if found is None:
             i += 1
             continue
-        # السعودية after a definite noun (السوق السعودية) is the nisba adjective, not the country.
-        adjective = found[0] > 0 and keys[found[0] - 1].startswith("ال") \
-            and " ".join(found[2]) in gazetteer().nisba
-        if not adjective and not any(0 <= t < len(keys) and owner[t] != -1 for t in (found[0] - 1, found[1])):
+        if not nisba_adjective(keys, found[0], found[1]) and not any(0 <= t < len(keys) and owner[t] != -1 for t in (found[0] - 1, found[1])):
             out.append(found)
         i = found[1]
     return out

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from spacy.tokens import Doc
 
 from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import gazetteer
 from ner_ar.gazetteer.lookup import nisba_end
 from ner_ar.keys import DASHES, clitic_variants
 
@@ -62,6 +63,13 @@ def bases(k: str) -> list[str]:
     last."""
     return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
 
+
+
+def nisba_adjective(keys: Sequence[str], start: int, end: int) -> bool:
+    """Tokens ``[start, end)`` are a nisba right after a definite noun (الحكومة السعودية, السوق
+    السعودية): the adjective, not the country's name."""
+    return start > 0 and keys[start - 1].startswith("ال") \
+        and " ".join(keys[start:end]) in gazetteer().nisba
 
 
 def lex_end(keys: Sequence[str], j: int, entries: frozenset[str]) -> int | None:

@@ -131,3 +131,23 @@ def organisations() -> OrgGazetteer:
     for lst in by_first.values():
         lst.sort(key=lambda item: -len(item[0]))
     return OrgGazetteer(names, by_first)
+
+
+@cache
+def word_freq() -> dict[str, int]:
+    """Normalised word -> count in 16M tokens of news and Wikipedia (``word_freq.tsv``, built by
+    ``benchmarks/build_word_freq.py``)."""
+    return {w: int(n) for w, n in _rows("word_freq.tsv")}
+
+
+@cache
+def ambiguous_places() -> dict[str, list[tuple[Place, tuple[str, ...], bool]]]:
+    """Normalised name -> its readings (``ambiguous_places.tsv``): ``(place, evidence keys, a
+    shadda is evidence)``; evidence keys may be several words."""
+    out: dict[str, list[tuple[Place, tuple[str, ...], bool]]] = {}
+    for name, kb_id, kind, iso2, canonical, evidence in _rows("ambiguous_places.tsv"):
+        words = evidence.split("|")
+        out.setdefault(normalize_key(name), []).append(
+            (Place(kind, iso2, canonical, kb_id),
+             tuple(normalize_key(w) for w in words if w != "shadda"), "shadda" in words))
+    return out

@@ -41,7 +41,13 @@ class UserEntry:
     type: str  #: PER ORG GPE LOC FAC MISC
     kb_id: str | None  #: the user's link, or None
     aliases: tuple[str, ...] = ()
-    source: str = ""  #: ``file:line`` the entry comes from
+    path: str = ""  #: the file the entry comes from
+    line: int = 0  #: its line in that file (1-based)
+
+    @property
+    def source(self) -> str:
+        """``file:line`` of the entry."""
+        return f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -68,7 +74,7 @@ class UserGazetteer:
                         continue
                     other = seen.get(words)
                     if other is not None and (other.type, other.kb_id) != (entry.type, entry.kb_id):
-                        raise UserDataError(*_where(entry.source),
+                        raise UserDataError(entry.path, entry.line,
                                             f"{n!r} is already an entry of {other.source}")
                     seen[words] = entry
         for words, entry in seen.items():
@@ -102,11 +108,6 @@ class UserGazetteer:
                 taken[t] = True
         kept = [s for s in spans if not any(taken[t] for t in range(s.start, s.end))]
         return kept + added
-
-
-def _where(source: str) -> tuple[str, int | None]:
-    path, _, line = source.rpartition(":")
-    return path, int(line) if line.isdigit() else None
 
 
 def _read(path: str | os.PathLike[str]) -> list[UserEntry]:
@@ -145,5 +146,5 @@ def _read(path: str | os.PathLike[str]) -> list[UserEntry]:
         aliases = cells[col["aliases"]] if "aliases" in col else ""
         entries.append(UserEntry(name, etype, kb_id or None,
                                  tuple(a.strip() for a in aliases.split("|") if a.strip()),
-                                 f"{os.fspath(path)}:{line}"))
+                                 os.fspath(path), line))
     return entries

@@ -218,6 +218,16 @@ def _as_list(value: Any) -> list[Any]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _check_keys(item: dict[str, Any], allowed: frozenset[str], path: str, line: int | None, rule_id: Any,
+                kind: str = "") -> None:
+    """Raise :class:`~ner_ar.errors.UserDataError` if ``item`` (a rule, or its ``kind``: "token",
+    "emit") has a key outside ``allowed``."""
+    unknown = set(item) - allowed - {"__line__"}
+    if unknown:
+        raise UserDataError(path, line, f"rule {rule_id!r}: unknown {kind + ' ' if kind else ''}key(s) "
+                            f"{sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
 def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     """Raise :class:`~ner_ar.errors.UserDataError` (file and line) for a rule that is not a
     mapping, has an unknown key, an unknown relation or entity type, an unknown lexicon class,
@@ -225,10 +235,7 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     line = raw.get("__line__") if isinstance(raw, dict) else None
     if not isinstance(raw, dict):
         raise UserDataError(path, line, f"a rule must be a mapping, got {type(raw).__name__}")
-    unknown = set(raw) - RULE_KEYS - {"__line__"}
-    if unknown:
-        raise UserDataError(path, line, f"unknown key(s) {sorted(unknown)} in rule {raw.get('id')!r}; "
-                            f"allowed: {sorted(RULE_KEYS)}")
+    _check_keys(raw, RULE_KEYS, path, line, raw.get("id"))
     if not raw.get("id"):
         raise UserDataError(path, line, "a rule needs an id")
     types = {t.value for t in RelationType}
@@ -252,10 +259,7 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
             sline = spec.get("__line__", line) if isinstance(spec, dict) else line
             if not isinstance(spec, dict):
                 raise UserDataError(path, sline, f"rule {raw['id']!r}: a token spec is a mapping")
-            bad = set(spec) - TOKEN_KEYS - {"__line__"}
-            if bad:
-                raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown token key(s) {sorted(bad)}; "
-                                    f"allowed: {sorted(TOKEN_KEYS)}")
+            _check_keys(spec, TOKEN_KEYS, path, sline, raw["id"], "token")
             for k in ("lex", "not_lex", "lex_all", "not"):
                 for cls in _as_list(spec.get(k, [])):
                     if cls not in known_classes:
@@ -264,16 +268,16 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
                 if t not in ENTITY_TYPES:
                     raise UserDataError(path, sline, f"rule {raw['id']!r}: unknown entity type {t!r}")
     for emit in raw.get("emit") or []:
-        bad = set(emit) - EMIT_KEYS - {"__line__"} if isinstance(emit, dict) else {"?"}
-        if bad:
-            raise UserDataError(path, line, f"rule {raw['id']!r}: bad emit item (keys {sorted(EMIT_KEYS)})")
+        if not isinstance(emit, dict):
+            raise UserDataError(path, line, f"rule {raw['id']!r}: an emit item is a mapping")
+        _check_keys(emit, EMIT_KEYS, path, line, raw["id"], "emit")
         if emit.get("type") not in types:
             raise UserDataError(path, line, f"rule {raw['id']!r}: emit of unknown type {emit.get('type')!r}")
     emits = raw.get("emit") or [{"subject": "subject", "object": "object"}]
-    for pattern in patterns if isinstance(patterns, list) else []:
-        slots = {spec.get("as") for spec in pattern if isinstance(spec, dict)} if isinstance(pattern, list) else set()
-        if not any(isinstance(e, dict) and e.get("subject") in slots and e.get("object") in slots for e in emits):
-            wanted = sorted({f"{e.get('subject')}/{e.get('object')}" for e in emits if isinstance(e, dict)})
+    for pattern in patterns:  # lists of mappings by now
+        slots = {spec.get("as") for spec in pattern}
+        if not any(e.get("subject") in slots and e.get("object") in slots for e in emits):
+            wanted = sorted({f"{e.get('subject')}/{e.get('object')}" for e in emits})
             raise UserDataError(path, line, f"rule {raw['id']!r}: a pattern fills no subject and object slots "
                                 f"(as: {' or '.join(wanted)}), so it could never give a relation")
 

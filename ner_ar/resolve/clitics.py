@@ -3,9 +3,7 @@ rest of the word would be."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from ner_ar.gazetteer import DATA, Gazetteer
+from ner_ar.gazetteer import Gazetteer, word_freq
 from ner_ar.keys import clitic_variants
 from ner_ar.relations.lexicon import lexicons
 
@@ -16,18 +14,6 @@ FREQ_RATIO = 15
 #: Occurrences that make the rest after a proclitic and the article a word (الألمنيوم), where
 #: ``اليفورنيا`` (after كـ) or ``النسيا`` (after فـ) never occur.
 MIN_WORD = 5
-
-
-@cache
-def word_freq() -> dict[str, int]:
-    """Normalised word -> count in 16M tokens of news and Wikipedia (``gazetteer/data/word_freq.tsv``)."""
-    out: dict[str, int] = {}
-    with open(DATA / "word_freq.tsv", encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                w, n = line.rstrip("\n").split("\t")
-                out[w] = int(n)
-    return out
 
 
 def _more_common(base: str, k: str, ratio: float = 1.0) -> bool:

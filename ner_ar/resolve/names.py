@@ -10,12 +10,10 @@ Reads ``DocState.spans`` (bounded); writes their ``cut``, ``name``, ``place``, `
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.tokens import Doc
 
 from ner_ar.docstate import NisbaSpan, RawSpan, state
-from ner_ar.gazetteer import DATA, Place, gazetteer
+from ner_ar.gazetteer import Place, ambiguous_places, gazetteer
 from ner_ar.keys import key, trailing_punct
 from ner_ar.resolve.clitics import clitic_cut
 from ner_ar.resolve.nisba import definite, nisba_at
@@ -36,7 +34,6 @@ def name_spans(doc: Doc) -> Doc:
     gaz = gazetteer()
     toks, keys, text = st.tokens, st.keys, st.text
     doc_words = set(keys)
-    doc_keys = " " + " ".join(k for k in keys if k) + " "
     live = [r for r in st.spans if not r.dropped]
     doc_names = {keys[r.start] for r in live if r.end - r.start == 1}
     # A person's ب/ل is cut only if the rest is a word of another name (لغوسكوف after أندريه
@@ -75,7 +72,7 @@ def name_spans(doc: Doc) -> Doc:
             name_words[0] = "ا" + name_words[0]
         if r.user is None:
             _link_place(r, base, keys, st.nisbas, text[toks[r.start].idx:toks[r.end - 1].idx
-                                                       + len(toks[r.end - 1].text)], doc_keys)
+                                                       + len(toks[r.end - 1].text)])
         # The name as written (ميليك –باغداساروف keeps its spacing), whitespace runs collapsed.
         begin = toks[r.start].idx + r.cut
         end = toks[r.end - 1].idx + len(toks[r.end - 1].text) - trailing_punct(toks[r.end - 1].text)
@@ -84,48 +81,27 @@ def name_spans(doc: Doc) -> Doc:
     return doc
 
 
-@cache
-def _ambiguous() -> dict[str, list[tuple[Place, frozenset[str], bool]]]:
-    """Name -> [(place, evidence keys, a shadda is evidence)] from ``ambiguous_places.tsv``."""
-    out: dict[str, list[tuple[Place, frozenset[str], bool]]] = {}
-    with open(DATA / "ambiguous_places.tsv", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            name, kb_id, kind, iso2, canonical, evidence = line.rstrip("\n").split("\t")
-            words = evidence.split("|")
-            out.setdefault(key(name), []).append(
-                (Place(kind, iso2, canonical, kb_id), frozenset(key(w) for w in words if w != "shadda"),
-                 "shadda" in words))
-    return out
-
-
-def _disambiguate(full_key: str, written: str, doc_text_keys: str) -> Place | None | bool:
-    """The reading of an ambiguous place name the document gives evidence for; None when it gives
-    none or both (no link); False when the name is not ambiguous."""
-    readings = _ambiguous().get(full_key)
-    if readings is None:
-        return False
-    found = [place for place, words, shadda in readings
-             if (shadda and "\u0651" in written) or any(f" {w} " in doc_text_keys for w in words)]
+def _disambiguate(full_key: str, written: str, keys: list[str]) -> Place | None:
+    """The reading of an ambiguous place name (:func:`~ner_ar.gazetteer.ambiguous_places`) the
+    document gives evidence for; None when it gives none or evidence for both (no link)."""
+    text_keys = " " + " ".join(k for k in keys if k) + " "
+    found = [place for place, words, shadda in ambiguous_places()[full_key]
+             if (shadda and "\u0651" in written) or any(f" {w} " in text_keys for w in words)]
     return found[0] if len(found) == 1 else None
 
 
-def _link_place(r: RawSpan, base: str, keys: list[str], nisbas: list[NisbaSpan],
-                written: str = "", doc_keys: str = "") -> None:
+def _link_place(r: RawSpan, base: str, keys: list[str], nisbas: list[NisbaSpan], written: str = "") -> None:
     """The gazetteer place a span names (a trailing nisba split off first), and its type. An
     ambiguous name (عمان: Oman or Amman) takes the reading the document gives evidence for (a
     shadda, the country named, سلطنة), or no link."""
     gaz = gazetteer()
     full_key = " ".join([base, *keys[r.start + 1:r.end]])
     r.place = gaz.places.get(full_key) if r.org is None else None
-    if r.place is not None:
-        reading = _disambiguate(full_key, written, doc_keys)
-        if reading is not False:
-            r.place = reading
-            if reading is None:
-                r.label = "GPE" if r.label in _RETYPE - {"ORG"} else r.label
-                return
+    if r.place is not None and full_key in ambiguous_places():
+        r.place = _disambiguate(full_key, written, keys)
+        if r.place is None:
+            r.label = "GPE" if r.label in _RETYPE - {"ORG"} else r.label
+            return
     if r.place is None and r.org is None and r.label in _SPLIT_NISBA | _RETYPE \
             and r.end - r.start > 1:
         found = nisba_at(keys, r.end - 1) if r.label != "PER" or definite(keys[r.end - 1]) else None
