@@ -4,6 +4,9 @@ Docs, no NER model). Sentences written for these tests, not taken from any evalu
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ner_ar.relations.evaluate import relation_matches
@@ -132,6 +135,16 @@ UNBLOCKED = [
     ("رفض الوزير التعليق، ثم التقى الرئيس [جو بايدن](PER) مع [شي جين بينغ](PER).",
      ["met_with", "جو بايدن", "شي جين بينغ"]),
 ]
+
+
+# More cases as data, one file per construction family: JSON lines
+# {"text": marked sentence, "expect": [[type, subject, object(, role)]], "reject": [[...]]}.
+CASE_FILES = sorted((Path(__file__).parent / "data" / "constructions").glob("*.jsonl"))
+for _path in CASE_FILES:
+    for _line in _path.read_text(encoding="utf-8").splitlines():
+        if _line.strip():
+            _case = json.loads(_line)
+            CASES.append((_case["text"], _case.get("expect", []), _case.get("reject", [])))
 
 
 def _has(doc, rel: list[str]) -> bool:  # noqa: ANN001
