@@ -171,11 +171,14 @@ class Engine:
 
     rules: dict[str, Rule]
     inventory: dict[str, dict[str, Any]]
-    #: one Matcher per set of entity types its patterns need (each requirement: one of these
-    #: types must be in the sentence): a sentence is walked only by the patterns it can satisfy
+    #: one Matcher per set of requirements its patterns share (entity types, lexicon classes,
+    #: words: see _requirements): a sentence is walked only by the patterns it can satisfy
     groups: list[tuple[tuple[frozenset[str], ...], Matcher]]
     pattern_of: dict[tuple[str, int], int]  # (rule id, nth pattern) bookkeeping
     rule_files: tuple[str, ...] = ()
+    #: each pattern's match id -> its place in load order: matches at one position are taken in
+    #: the order the rules were written, however the patterns are grouped
+    order: dict[int, int] = field(default_factory=dict)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -320,18 +323,26 @@ def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
         if rule.blocked_by is None:
             rule.blocked_by = tuple(inventory.get("blocking", {}).get(rule.type, ()))
     groups: dict[tuple[frozenset[str], ...], Matcher] = {}
+    order: dict[int, int] = {}
+    vocab = tokenizer().vocab
     for rule in rules.values():
         for n, pattern in enumerate(rule.patterns):
             need = _requirements(pattern)
             if need not in groups:
-                groups[need] = Matcher(tokenizer().vocab)
+                groups[need] = Matcher(vocab)
             groups[need].add(f"{rule.id}#{n}", [pattern])
-    return Engine(rules, inventory, list(groups.items()), {}, tuple(rule_files))
+            order[vocab.strings[f"{rule.id}#{n}"]] = len(order)
+    return Engine(rules, inventory, list(groups.items()), {}, tuple(rule_files), order)
+
+
+_ANY_OF = re.compile(r"(?:^|\.\*)\\\|\(([A-Z_|]+)\)\\\|$")
 
 
 def _requirements(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
-    """The entity types (``NAT`` for a nisba) a Matcher pattern cannot match without: for each
-    token that must be there and reads a ``B-``/``I-`` tag, the set of types it accepts."""
+    """What a Matcher pattern cannot match without, for each token that must be there: the entity
+    types (``NAT`` for a nisba) a ``B-``/``I-`` tag accepts, the lexicon classes (``lex:CLASS``) a
+    ``lex`` spec accepts, the words (``w:word``) a ``words`` spec accepts. A sentence holding
+    none of one requirement's alternatives is not walked by that pattern's Matcher."""
     need: set[frozenset[str]] = set()
     for tok in pattern:
         op = str(tok.get("OP", "1"))
@@ -342,6 +353,13 @@ def _requirements(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
         types = [t for t in types if isinstance(t, str) and t[:2] in ("B-", "I-")]
         if types:
             need.add(frozenset(t[2:] for t in types))
+        lemma = tok.get("LEMMA")
+        m = _ANY_OF.search(lemma.get("REGEX", "")) if isinstance(lemma, dict) else None
+        if m:
+            need.add(frozenset("lex:" + c for c in m.group(1).split("|")))
+        norm = tok.get("NORM")
+        if isinstance(norm, dict) and norm.get("IN"):
+            need.add(frozenset("w:" + w for w in norm["IN"]))
     return tuple(sorted(need, key=sorted))
 
 
@@ -461,7 +479,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
 
     # Candidates first: a rule may replace the overlapping matches of others (``overrides``).
     cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None, bool]]]] = []
-    for match_id, start, end, align in _matches(eng.groups, doc, sent_ids, busy, resolution):
+    for match_id, start, end, align in _matches(eng, doc, sent_ids, busy, resolution):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
             continue
@@ -544,8 +562,9 @@ _BLOCK_STOP = frozenset(",،.;؛:!?؟")
 
 def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) -> bool:
     """A token of the rule's ``blocked_by`` classes in the match's clause: inside it or up to
-    ``block_window`` tokens before it, in its sentence, not across , . ; : (words after the match
-    govern what follows: بعد مشاورات مع X إلى إنهاء الحصار)."""
+    ``block_window`` tokens before it, in its sentence, not across , . ; : nor a clause opener of
+    the ``BLOCK_STOP`` lexicon (الذي, التي, بينما, لكن: لم يحضر الحفل الذي وقعت فيه X و Y اتفاقية);
+    words after the match govern what follows: بعد مشاورات مع X إلى إنهاء الحصار)."""
     pats = [f"|{c}|" for c in rule.blocked_by or ()]
     sent = sent_ids[start]
 
@@ -556,7 +575,7 @@ def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) ->
         return True
     i = start - 1
     while i >= 0 and start - i <= rule.block_window and sent_ids[i] == sent \
-            and doc[i].text not in _BLOCK_STOP:
+            and doc[i].text not in _BLOCK_STOP and "|BLOCK_STOP|" not in doc[i].lemma_:
         if hit(i):
             return True
         i -= 1
@@ -601,7 +620,7 @@ def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]
     return sent_ids, {k for k, v in mentions.items() if v >= 2}
 
 
-def _matches(groups: list[tuple[tuple[frozenset[str], ...], Matcher]], doc: Doc, sent_ids: list[int],
+def _matches(eng: Engine, doc: Doc, sent_ids: list[int],
              busy: set[int], res: Resolution) -> list[tuple[int, int, int, list[int]]]:
     """Matcher hits, doc-relative, in the busy sentences (see :func:`_sentences`), each sentence
     walked only by the Matchers whose required entity types it holds; in order of position."""
@@ -614,16 +633,20 @@ def _matches(groups: list[tuple[tuple[frozenset[str], ...], Matcher]], doc: Doc,
             j += 1
         if sent_ids[i] in busy:
             span = doc[i:j]
-            # the types the tokens' TAGs carry (see _annotate): the entity's, else NAT for a nisba
+            # the types the tokens' TAGs carry (see _annotate): the entity's, else NAT for a nisba;
+            # the lexicon classes their LEMMAs carry; their NORMs (see _requirements)
             present = {types[e] if e is not None else "NAT"
                        for e, nat in zip(res.token_entity[i:j], res.token_nisba[i:j], strict=True)
                        if e is not None or nat is not None}
-            for need, matcher in groups:
+            for tok in span:
+                present.add("w:" + tok.norm_)
+                present.update("lex:" + c for c in tok.lemma_.split("|") if c)
+            for need, matcher in eng.groups:
                 if all(types & present for types in need):
                     for match_id, start, end, align in matcher(span, with_alignments=True):
                         out.append((match_id, start + i, end + i, align))
         i = j
-    out.sort(key=lambda m: (m[1], m[2]))
+    out.sort(key=lambda m: (m[1], m[2], eng.order.get(m[0], 0)))
     return out
 
 
