@@ -596,6 +596,11 @@ def extract_corpus(paths: Sequence[str], out_dir: str | os.PathLike[str], client
     for row in plan_errors:
         if on_error:
             on_error(row)
+    workers = len(client.scheduler_info().get("workers", {}))
+    if 0 < len(todo) < workers:
+        log.warning("note: %d partition(s) of up to %d documents for %d workers: only %d can work; "
+                    "a smaller --partition-size spreads a small input", len(todo), partition_size, workers,
+                    len(todo))
     manifest: dict[str, Any] = {
         "format": FORMAT, "ner_ar": __version__, "inputs": list(paths),
         "options": {"model": files.name, "model_dir": options.model_dir, "glob": glob,

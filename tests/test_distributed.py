@@ -279,6 +279,12 @@ def test_cli_workers_graph_and_rerun_on_a_running_scheduler(corpus: Corpus, clie
     assert "all 4 partitions already done" in run.stderr
     assert "1 failed" in run.stderr and "30 of 31 documents written" in run.stderr
     assert_same_as_reference(base / "out-cli", corpus)
+    assert "note:" not in run.stderr
+
+    # 31 documents in one default partition of 100: one of the two workers idles, and the user is told
+    run = ner_ar("extract", "in", "--jsonl", "out-small", "--scheduler", client.scheduler.address, cwd=base)
+    assert "note: 1 partition(s) of up to 100 documents for 2 workers" in run.stderr, run.stderr
+    assert "--partition-size" in run.stderr
 
 
 def test_graph_of_an_unfinished_directory_says_what_is_missing(api_run: ApiRun, tmp_path: Path) -> None:
