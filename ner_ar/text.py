@@ -76,14 +76,21 @@ def tokenizer() -> Language:
     limit meant for parsers that the tokenizer alone does not need.
 
     spaCy's suffix rules split a full stop or comma off a word only after a letter; one more rule
-    splits them off after a diacritic or tatweel too (``القاهرةَ.`` is ``القاهرةَ`` + ``.``)."""
+    splits them off after a diacritic or tatweel too (``القاهرةَ.`` is ``القاهرةَ`` + ``.``), and
+    an infix rule splits a comma or semicolon glued between two Arabic words
+    (``إفريقيا،ماريا`` is ``إفريقيا`` + ``،`` + ``ماريا``)."""
     nlp = spacy.blank("ar")
     suffixes = [*nlp.Defaults.suffixes, _AFTER_DIACRITIC]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    infixes = [*nlp.Defaults.infixes, _COMMA_BETWEEN_WORDS]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     return nlp
 
 
 _AFTER_DIACRITIC = r"(?<=[\u064B-\u065F\u0670\u0640])[\.\!\?؟،؛:…,;]"
+# A comma or semicolon with no space after it, between two Arabic words (إفريقيا،ماريا): its own
+# token, so that the word after it can begin a name.
+_COMMA_BETWEEN_WORDS = r"(?<=[\u0621-\u064A\u064B-\u065F])[،؛,;](?=[\u0621-\u064A])"
 
 
 _LONG_RUN = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")

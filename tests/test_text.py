@@ -66,3 +66,20 @@ def test_tagger_form_folds_persian_letters_and_alefs_within_a_token() -> None:
     assert tagger_form("أندريه") == "اندريه"
     assert tagger_form("ـ") == "ـ"  # a token that would vanish is kept as it is
     assert tagger_form("كوبا") == "كوبا"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("بتونس وشمال إفريقيا،مارياكارمن كولي", ["بتونس", "وشمال", "إفريقيا", "،", "مارياكارمن", "كولي"]),
+    ("زار موسكو؛ثم بكين", ["زار", "موسكو", "؛", "ثم", "بكين"]),
+    ("وصل روما,ثم مدريد", ["وصل", "روما", ",", "ثم", "مدريد"]),
+    ("بلغ 1,000 و3،5 دولار", ["بلغ", "1,000", "و3،5", "دولار"]),  # numbers keep their separators
+])
+def test_comma_glued_between_words_is_a_token(text: str, words: list[str]) -> None:
+    assert [t.text for t in tokenize(text)] == words
+
+
+def test_name_after_a_glued_comma_is_found(extractor) -> None:  # noqa: ANN001
+    text = "التقى وزير الخارجية سامح شكري بنظيره الأردني،أيمن الصفدي في القاهرة."
+    doc = extractor.extract(text)
+    names = {e.name for e in doc.entities if e.type.value == "PER"}
+    assert "أيمن الصفدي" in names, names

@@ -50,6 +50,13 @@ def doc_from_markup(marked: str) -> Doc:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is None:
             raise ValueError(f"cannot align entity {text[start:end]!r} in {text!r}")
+        if ents and span.start < ents[-1].end:
+            # two names in one token (إفريقيا،مارياكارمن): the token is the first name's, as the
+            # tagger, which tags whole tokens, would give it; the second keeps the tokens after it
+            span = doc[ents[-1].end:span.end]
+            if not len(span):
+                continue
+            span.label_ = label
         ents.append(span)
     doc.ents = ents
     return doc
