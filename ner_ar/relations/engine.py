@@ -36,6 +36,7 @@ RULES = Path(__file__).parent / "rules"
 _CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "TITLE_LOCAL", "TITLE_MOD", "COUNTERPART",
                       "PORTFOLIO", "STATE_NOUN")
 _CLITIC_CLASS = {"ل": "L_CLITIC", "ب": "B_CLITIC", "و": "CONJ"}
+_CLITIC_JOIN = "ـ\"«“'"  # between a clitic and the name it is written apart from
 
 
 @dataclass
@@ -115,7 +116,10 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         # ``cross: true``: names of places, bodies and things may stand in the gap, never a person
         # (X ووصل إلى موسكو، وبحث مع Y: the subject is still X).
         tag: Any = {"NOT_IN": ["B-PER", "I-PER", "B-NAT", "I-NAT"]} if spec.get("cross") else "O"
-        tok = {"TAG": tag, "LEMMA": _not_lemma(["NAT", "BARRIER", *spec.get("not", [])]),
+        # (A crossing gap may cross a body's name that ends in a nisba, الحرس الوطني التونسي: the TAG
+        # already keeps out nisbas standing alone.)
+        not_nat = [] if spec.get("cross") else ["NAT"]
+        tok = {"TAG": tag, "LEMMA": _not_lemma([*not_nat, "BARRIER", *spec.get("not", [])]),
                "OP": f"{{0,{int(spec['gap'])}}}"}
         if not spec.get("punct"):
             tok["IS_PUNCT"] = False
@@ -386,10 +390,20 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
     clitic_of: dict[int, list[str]] = {}
     for e in res.entities:
         for m in e.mentions:
-            if m.kind == "name" and m.start > 0 and text[m.start - 1] in _CLITIC_CLASS:
-                cls = [_CLITIC_CLASS[text[m.start - 1]]]
-                if m.start > 1 and text[m.start - 2] == "و" and cls[0] != "CONJ" \
-                        and (m.start == 2 or not text[m.start - 3].isalpha()):
+            if m.kind != "name" or m.start == 0:
+                continue
+            # The clitic written apart, with a tatweel or a quote (لـموزاييك, لـ"الشروق): a
+            # clitic at the start of its word.
+            p = m.start - 1
+            while p > 0 and text[p] in _CLITIC_JOIN:
+                p -= 1
+            if p < m.start - 1 and p > 0 and text[p - 1].isalpha() \
+                    and not (text[p - 1] == "و" and (p == 1 or not text[p - 2].isalpha())):
+                continue
+            if text[p] in _CLITIC_CLASS:
+                cls = [_CLITIC_CLASS[text[p]]]
+                if p > 0 and text[p - 1] == "و" and cls[0] != "CONJ" \
+                        and (p == 1 or not text[p - 2].isalpha()):
                     cls.append("CONJ")  # وبيونغ يانغ, ولباريس: "and in/to", no containment
                 clitic_of[m.start] = cls
     for i, tok in enumerate(toks):
