@@ -69,7 +69,8 @@ def tag_classes(keys: Sequence[str]) -> dict[int, set[str]]:
 
     Every entry that matches at a position marks all its tokens; entries of different classes may
     overlap (``لقاء`` is both a meeting and an interview noun). A first token that needed a
-    conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition."""
+    conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition;
+    one that needed ب or ل (بمديرة, للرئيس) is marked ``B_CLITIC`` or ``L_CLITIC``."""
     index, _ = _index()
     classes: dict[int, set[str]] = {}
     n = len(keys)
@@ -84,4 +85,9 @@ def tag_classes(keys: Sequence[str]) -> dict[int, set[str]]:
                         classes.setdefault(t, set()).add(cls)
                     if _plen and k[0] in _CONJ:
                         classes[i].add("CONJ")
+                    # بمديرة, للرئيس: the entry is a preposition's object (not an apposition).
+                    if "ب" in k[:_plen]:
+                        classes[i].add("B_CLITIC")
+                    if "ل" in k[:_plen]:
+                        classes[i].add("L_CLITIC")
     return classes
