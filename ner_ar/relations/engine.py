@@ -48,6 +48,8 @@ class Rule:
     patterns: list[list[dict[str, Any]]] = field(default_factory=list)
     slots: list[list[str | None]] = field(default_factory=list)  # per pattern, per Matcher token
     slot_nisba: list[list[bool]] = field(default_factory=list)
+    #: per pattern: runs of gap tokens (Matcher token indices) with the most words they may hold
+    gap_regions: list[list[tuple[frozenset[int], int]]] = field(default_factory=list)
     emit: list[dict[str, str]] = field(default_factory=list)
     examples: dict[str, list[Any]] = field(default_factory=dict)
     not_followed_by: frozenset[str] = frozenset()  # entity types that may not follow the match
@@ -119,8 +121,11 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
         # (A crossing gap may cross a body's name that ends in a nisba, الحرس الوطني التونسي: the TAG
         # already keeps out nisbas standing alone.)
         not_nat = [] if spec.get("cross") else ["NAT"]
+        # One looping token, its length checked after the match (see _gap_regions): N optional
+        # tokens in a row ({0,N}) make the Matcher follow every way of skipping some of them, which
+        # grows combinatorially with two gaps side by side.
         tok = {"TAG": tag, "LEMMA": _not_lemma([*not_nat, "BARRIER", *spec.get("not", [])]),
-               "OP": f"{{0,{int(spec['gap'])}}}"}
+               "OP": "*"}
         if not spec.get("punct"):
             tok["IS_PUNCT"] = False
         return [(tok, False)]
@@ -158,15 +163,37 @@ def _load_rule(raw: dict[str, Any]) -> Rule:
         toks: list[dict[str, Any]] = []
         slots: list[str | None] = []
         nisba: list[bool] = []
+        gaps: dict[int, int] = {}
         for spec in pattern:
             for tok, reads_nisba in expand(spec):
+                if "gap" in spec:
+                    gaps[len(toks)] = int(spec["gap"])
                 toks.append(tok)
                 slots.append(spec.get("as"))
                 nisba.append(reads_nisba)
         rule.patterns.append(toks)
         rule.slots.append(slots)
         rule.slot_nisba.append(nisba)
+        rule.gap_regions.append(_gap_regions(toks, gaps))
     return rule
+
+
+def _gap_regions(toks: list[dict[str, Any]], gaps: dict[int, int]) -> list[tuple[frozenset[int], int]]:
+    """Gap tokens side by side with only optional tokens between them form one region, which may
+    hold as many words as its gaps together (``gap: 8``, an optional nisba, ``gap: 4``: 12)."""
+    regions: list[tuple[frozenset[int], int]] = []
+    run: set[int] = set()
+    limit = 0
+    for i, tok in enumerate(toks):
+        if i in gaps:
+            run.add(i)
+            limit += gaps[i]
+        elif str(tok.get("OP", "1")) not in ("?", "*") and run:
+            regions.append((frozenset(run), limit))
+            run, limit = set(), 0
+    if run:
+        regions.append((frozenset(run), limit))
+    return regions
 
 
 @dataclass
@@ -500,6 +527,8 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
         rule = eng.rules[rule_id]
         slots = rule.slots[int(n)]
         nisba = rule.slot_nisba[int(n)]
+        if any(sum(p in run for p in align) > limit for run, limit in rule.gap_regions[int(n)]):
+            continue  # a gap longer than its rule allows
         filled: dict[str, list[int]] = {}
         for offset, p in enumerate(align):
             if slots[p]:
