@@ -133,3 +133,27 @@ def test_ambiguous_place_names_follow_the_evidence(extractor, text: str, name: s
     doc, _ = _ents(extractor, text)
     ent = next(e for e in doc.entities if e.name == name)
     assert ent.type.value == "GPE" and ent.kb_id == kb_id
+
+
+# -- names in quotes after an organisation or media head ------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ('وذكرت صحيفة "المحور" الجزائرية أن الأمن أوقف ثلاثة مهربين.', "المحور"),
+    ('وأوضحت قناة "إن تي في" التلفزيونية أن الشرطة طوقت المكان.', "إن تي في"),
+    ('وكانت منظمة "نافذة على الحرية" غير الحكومية قد أعلنت مقتل السجين.', "نافذة على الحرية"),
+    ('ونقلت صحيفة بريطانية "الغارديان" عن مصادر أن الاتفاق قريب.', "الغارديان"),
+    ("وقال رئيس الحكومة في تصريح لإذاعة RTL الفرنسية إن التحقيق مستمر.", "RTL"),
+])
+def test_quoted_name_after_an_org_head(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents
+
+
+@pytest.mark.parametrize(("text", "not_org"), [
+    ('ويوجهون رسالة سياسية بعلامة "النسر الألباني" انتقاما لما جرى.', "النسر الألباني"),
+    ('وسيسعى النادي "الملكي" للتعاقد مع المهاجم البرازيلي.', "الملكي"),
+    ('وتعاني ليبيا من مجموعة "الموت" التي وضعتها مع جنوب أفريقيا.', "الموت"),
+])
+def test_quoted_epithet_is_no_org(extractor, text: str, not_org: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", not_org) not in ents

@@ -17,6 +17,9 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   across ``التابع ل`` becomes the two organisations it names;
 - ``complete.split_local_title`` (:func:`split_place_from_person`, lexicon TITLE_LOCAL,
   gazetteer places): ``والي [نابل منور الورتاني]`` becomes a place and a person;
+- ``complete.quoted_names`` (:func:`add_quoted_names`, ``gazetteer/data/org_heads.txt``): a
+  name in quotes after an organisation or media head (``صحيفة "المحور"``, ``تنظيم "داعش"``), or a
+  Latin-script name after a media head (``لإذاعة RTL``), is an ORG span;
 - ``complete.gazetteer_orgs`` (:func:`add_gazetteer_orgs`, ``gazetteer/data/organisations.tsv``):
   ``الناتو``, ``والأمم المتحدة`` become ORG spans where the tagger missed them;
 - ``complete.state_orgs`` (:func:`add_state_orgs`, lexicons STATE_INSTITUTION, MINISTRY,
@@ -50,6 +53,7 @@ from ner_ar.complete.facilities import add_facility_heads, add_facility_names
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
 from ner_ar.complete.places import add_gazetteer_places
+from ner_ar.complete.quoted import add_quoted_names
 from ner_ar.complete.repeated import add_repeated_names
 from ner_ar.complete.spans import DASHES, Step
 from ner_ar.complete.split import split_at_part_of, split_place_from_person
@@ -64,6 +68,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.latin_junk", drop_latin_junk),
     ("complete.split_part_of", split_at_part_of),
     ("complete.split_local_title", split_place_from_person),
+    ("complete.quoted_names", add_quoted_names),
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
     ("complete.state_orgs", add_state_orgs),
     ("complete.gazetteer_places", add_gazetteer_places),
@@ -72,7 +77,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.facility_names", add_facility_names),
 ]
 
-__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places",
+__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_quoted_names",
            "add_facility_heads", "add_facility_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
