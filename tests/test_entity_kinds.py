@@ -157,3 +157,38 @@ def test_quoted_name_after_an_org_head(extractor, text: str, name: str) -> None:
 def test_quoted_epithet_is_no_org(extractor, text: str, not_org: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("ORG", not_org) not in ents
+
+
+# -- names of recent news the tagger never saw (news_names.tsv) ------------------------------------
+
+@pytest.mark.parametrize(("text", "etype", "name"), [
+    ("وقال ترامب إن بلاده ستنسحب من الاتفاق.", "PER", "دونالد ترامب"),
+    ("شنت مقاتلات التحالف العربي غارات على مواقع المسلحين.", "ORG", "التحالف العربي"),
+    ("وحاصر الجيش التركي عفرين صباح الثلاثاء.", "GPE", "عفرين"),
+])
+def test_news_names(extractor, text: str, etype: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert (etype, name) in ents
+
+
+def test_a_news_surname_joins_the_person_before_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "وقالت إيفانكا ترامب إن الزيارة كانت ناجحة.")
+    assert ("PER", "إيفانكا ترامب") in ents
+    assert ("PER", "دونالد ترامب") not in ents
+
+
+def test_always_is_no_town(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, 'وكان اللاعب "الصادق دوما" يحسم المباريات.')
+    assert not any(n == "دوما" for _, n in ents)
+
+
+# -- places after a town or region noun --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("سقطت قذائف على مدينة دوما السورية مساء أمس.", "دوما"),
+    ("وزار الوزير ولاية سليانة لمتابعة المشاريع.", "سليانة"),
+    ("تقدمت القوات في محافظة صعدة خلال الساعات الماضية.", "صعدة"),
+])
+def test_place_after_a_place_noun(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("GPE", name) in ents

@@ -22,10 +22,16 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   Latin-script name after a media head (``لإذاعة RTL``), is an ORG span;
 - ``complete.gazetteer_orgs`` (:func:`add_gazetteer_orgs`, ``gazetteer/data/organisations.tsv``):
   ``الناتو``, ``والأمم المتحدة`` become ORG spans where the tagger missed them;
+- ``complete.news_names`` (:func:`add_news_names`, ``gazetteer/data/news_names.tsv``): names
+  frequent in recent news that the tagger never saw (``ترامب``, ``التحالف العربي``, ``عفرين``),
+  mined from ANT v2.1 and reviewed, where the tagger found nothing or only a piece;
 - ``complete.state_orgs`` (:func:`add_state_orgs`, lexicons STATE_INSTITUTION, MINISTRY,
   PORTFOLIO, gazetteer nisbas): ``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``;
 - ``complete.gazetteer_places`` (:func:`add_gazetteer_places`, gazetteer places): well-known
   places the tagger missed (``لهافانا``), names it cut in pieces (``[الكوت] [ديفوار]``);
+- ``complete.place_nouns`` (:func:`add_places_after_nouns`, ``gazetteer/data/place_nouns.txt``):
+  a gazetteer place of any size right after a town or region noun (``مدينة درعا``, ``بولاية
+  سليانة``);
 - ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
   ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
 - ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
@@ -51,8 +57,9 @@ from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
+from ner_ar.complete.news import add_news_names
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
-from ner_ar.complete.places import add_gazetteer_places
+from ner_ar.complete.places import add_gazetteer_places, add_places_after_nouns
 from ner_ar.complete.quoted import add_quoted_names
 from ner_ar.complete.repeated import add_repeated_names
 from ner_ar.complete.spans import DASHES, Step
@@ -70,14 +77,16 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.split_local_title", split_place_from_person),
     ("complete.quoted_names", add_quoted_names),
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
+    ("complete.news_names", add_news_names),
     ("complete.state_orgs", add_state_orgs),
     ("complete.gazetteer_places", add_gazetteer_places),
+    ("complete.place_nouns", add_places_after_nouns),
     ("complete.facility_heads", add_facility_heads),
     ("complete.repeated_names", add_repeated_names),
     ("complete.facility_names", add_facility_names),
 ]
 
-__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_quoted_names",
+__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_places_after_nouns", "add_quoted_names",
            "add_facility_heads", "add_facility_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]

@@ -1,5 +1,6 @@
 """A well-known place of the gazetteer (every country, large cities) becomes a LOC span where the
-tagger missed it (``لهافانا``), and a name the tagger cut in pieces (``[الكوت] [ديفوار]``) one span."""
+tagger missed it (``لهافانا``), and a name the tagger cut in pieces (``[الكوت] [ديفوار]``) one span;
+any gazetteer place right after a town or region noun (``مدينة درعا``) becomes a LOC span."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, replace_scan
+from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, owners, replace_scan
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import gazetteer
+from ner_ar.gazetteer import DATA, gazetteer
+from ner_ar.keys import key
 from ner_ar.relations.lexicon import lexicons
 
 _PLACE_PIECES = frozenset({"LOC", "MISC"})
@@ -75,3 +77,32 @@ def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) ->
         return RawSpan("LOC", i, end), covered
 
     return replace_scan(len(keys), spans, propose)
+
+
+@cache
+def place_nouns() -> frozenset[str]:
+    """Normalised nouns of ``gazetteer/data/place_nouns.txt``."""
+    lines = (DATA / "place_nouns.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(key(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
+
+
+def add_places_after_nouns(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """LOC spans for gazetteer places of any size right after a noun of ``place_nouns.txt``
+    (``مدينة درعا``, ``بولاية سليانة``) where the tagger found nothing; the name as written, with
+    no proclitic of its own."""
+    nouns = place_nouns()
+    places = gazetteer().places
+    stop = lexicons()["COMMON_WORD"] | lexicons()["PLACE_STOP"]
+    owner = owners(len(keys), spans)
+    added: list[RawSpan] = []
+    for i in range(len(keys) - 1):
+        if not keys[i] or owner[i] != -1 or not any(b in nouns for b in bases(keys[i])):
+            continue
+        j = i + 1
+        end = place_at(keys, j, well_known=False)
+        if end is None or any(owner[t] != -1 for t in range(j, end)) \
+                or " ".join(keys[j:end]) not in places or keys[j] in stop \
+                or (end < len(keys) and owner[end] != -1 and spans[owner[end]].label == "PER"):
+            continue
+        added.append(RawSpan("LOC", j, end))
+    return spans + added if added else spans

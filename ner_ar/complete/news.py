@@ -1,0 +1,55 @@
+"""Names frequent in recent news that the 2007-trained tagger never saw (``ترامب``, ``التحالف
+العربي``, ``عفرين``), from ``gazetteer/data/news_names.tsv`` (mined from ANT v2.1 and reviewed;
+the user-gazetteer file format). Unlike a user's gazetteer, these fill gaps only: a name becomes a
+span where the tagger found nothing over it, or only pieces inside it (``[دونالد] ترامب``); a
+tagger span reaching beyond it (``إيفانكا ترامب``) stays, and a person's name right after a person
+span is that person's surname: it joins that span (``[إيفانكا] ترامب`` -> ``[إيفانكا ترامب]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from spacy.tokens import Doc
+
+from ner_ar.complete.spans import owners
+from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import DATA
+from ner_ar.gazetteer.user import UserGazetteer
+
+
+@cache
+def news_gazetteer() -> UserGazetteer:
+    """The shipped news names (``gazetteer/data/news_names.tsv``)."""
+    return UserGazetteer.from_files([DATA / "news_names.tsv"])
+
+
+def add_news_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """A span for each news name the tagger missed or cut; its pieces give way."""
+    gaz = news_gazetteer()
+    owner = owners(len(keys), spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    i = 0
+    while i < len(keys):
+        found = gaz.match_at(keys, i) if keys[i] else None
+        if found is None:
+            i += 1
+            continue
+        end, cut, base, entry = found
+        covered = {owner[t] for t in range(i, end)} - {-1}
+        beyond = any(spans[k].start < i or spans[k].end > end for k in covered)
+        after_person = i > 0 and owner[i - 1] != -1 and spans[owner[i - 1]].label == "PER" \
+            and entry.type == "PER" and cut == 0
+        if after_person and not covered:
+            k = owner[i - 1]  # إيفانكا ترامب: the surname joins the person's span
+            drop.add(k)
+            added.append(RawSpan("PER", spans[k].start, end))
+        elif not beyond and not after_person \
+                and not any((spans[k].start, spans[k].end, spans[k].label) == (i, end, entry.type) for k in covered):
+            drop |= covered
+            added.append(RawSpan(entry.type, i, end, clitic=(cut, base), user=entry))
+        i = end
+    if not added:
+        return spans
+    return [s for n, s in enumerate(spans) if n not in drop] + added
