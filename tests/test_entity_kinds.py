@@ -192,3 +192,26 @@ def test_always_is_no_town(extractor) -> None:  # type: ignore[no-untyped-def]
 def test_place_after_a_place_noun(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("GPE", name) in ents
+
+
+# -- organisation names as head + adjectives + a لل genitive ------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("ونددت النقابة الوطنية للصحفيين التونسيين بالقرار.", "النقابة الوطنية للصحفيين التونسيين"),
+    ("وقع الاتحاد التونسي للصناعة والتجارة والصناعات التقليدية اتفاقا مع الحكومة.",
+     "الاتحاد التونسي للصناعة والتجارة والصناعات التقليدية"),
+    ("وأعلنت الهيئة الوطنية للانتخابات النتائج مساء الاثنين.", "الهيئة الوطنية للانتخابات"),
+])
+def test_org_chain(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents
+
+
+@pytest.mark.parametrize(("text", "not_org"), [
+    ("وقعت مصر والاتحاد الأوروبي اتفاقا للفترة المقبلة.", "الاتحاد الأوروبي للفترة"),
+    ("في بيان أمام الجمعية العامة للأمم المتحدة إلى عدم التسامح مع الإرهاب.", "الجمعية العامة للأمم المتحدة إلى"),
+    ("ونددت الرابطة التونسية للدفاع عن حقوق الإنسان بالقرار.", "الرابطة التونسية للدفاع"),
+])
+def test_org_chain_bounds(extractor, text: str, not_org: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", not_org) not in ents

@@ -27,6 +27,9 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   mined from ANT v2.1 and reviewed, where the tagger found nothing or only a piece;
 - ``complete.state_orgs`` (:func:`add_state_orgs`, lexicons STATE_INSTITUTION, MINISTRY,
   PORTFOLIO, gazetteer nisbas): ``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``;
+- ``complete.org_chains`` (:func:`add_org_chains`, ``gazetteer/data/org_chains.tsv``): a
+  definite organisation head, adjectives and a genitive with لل (``النقابة الوطنية للصحفيين
+  التونسيين``) become one ORG span;
 - ``complete.gazetteer_places`` (:func:`add_gazetteer_places`, gazetteer places): well-known
   places the tagger missed (``لهافانا``), names it cut in pieces (``[الكوت] [ديفوار]``);
 - ``complete.place_nouns`` (:func:`add_places_after_nouns`, ``gazetteer/data/place_nouns.txt``):
@@ -53,6 +56,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from ner_ar.complete.chains import add_org_chains
 from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
@@ -79,6 +83,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
     ("complete.news_names", add_news_names),
     ("complete.state_orgs", add_state_orgs),
+    ("complete.org_chains", add_org_chains),
     ("complete.gazetteer_places", add_gazetteer_places),
     ("complete.place_nouns", add_places_after_nouns),
     ("complete.facility_heads", add_facility_heads),
@@ -86,7 +91,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.facility_names", add_facility_names),
 ]
 
-__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_places_after_nouns", "add_quoted_names",
+__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_places_after_nouns", "add_quoted_names",
            "add_facility_heads", "add_facility_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
