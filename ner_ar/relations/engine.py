@@ -508,6 +508,9 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
             return  # the gazetteer knows better than a comma (not than بمدينة كولون الألمانية)
         if rtype == "located_in" and sp and sp.kind == "country" and op is not None:
             return  # a country lies in a region (LOC), never in a city or another country
+        if rtype == "located_in" and sp and op and sp.kind == "city" and op.kind == "city" \
+                and sp.iso2 != op.iso2:
+            return  # no city lies in another country's city (سفارة واشنطن بالقدس, روما في أرلينغتون)
         if inv.get("symmetric") and obj < subj:
             subj, obj = obj, subj
         rel = found.setdefault((rtype, subj, obj), {"rule": rule.id, "conf": rule.confidence,
