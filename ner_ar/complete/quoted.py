@@ -80,14 +80,16 @@ def _latin(doc: Doc, j: int) -> int | None:
 def add_quoted_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """An ORG span for each quoted (or, after a media head, Latin-script) name after a head noun
     of ``org_heads.txt``; model spans inside it give way."""
-    if not any(doc[t].text in OPEN or doc[t].text.isascii() for t in range(len(doc))):
+    marks = {t for t in range(len(doc)) if doc[t].text in OPEN or _LATIN_NAME.match(doc[t].text)}
+    if not marks:
         return spans
     owner = owners(len(keys), spans)
     nisba = gazetteer().nisba
     drop: set[int] = set()
     added: list[RawSpan] = []
     for i in range(len(keys) - 1):
-        if not keys[i] or (owner[i] != -1 and spans[owner[i]].label == "PER"):
+        if not keys[i] or not {i + 1, i + 2, i + 3} & marks \
+                or (owner[i] != -1 and spans[owner[i]].label == "PER"):
             continue
         found = _head_kind(keys, i)
         if found is None:
