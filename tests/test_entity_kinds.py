@@ -215,3 +215,15 @@ def test_org_chain(extractor, text: str, name: str) -> None:  # type: ignore[no-
 def test_org_chain_bounds(extractor, text: str, not_org: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("ORG", not_org) not in ents
+
+
+# -- ministries named by coordinated portfolios --------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("تم إمضاء اتفاقية بين وزارة الفلاحة والموارد المائية والصيد البحري والبنك الوطني.",
+     "وزارة الفلاحة والموارد المائية والصيد البحري"),
+    ("ودعت وزارة الخارجية والتعاون الدولي المجتمع الدولي إلى التحرك.", "وزارة الخارجية والتعاون الدولي"),
+])
+def test_ministry_with_joined_portfolios(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents

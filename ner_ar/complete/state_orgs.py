@@ -30,8 +30,19 @@ def _state_heads() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
     return heads
 
 
+def _portfolio_end(keys: Sequence[str], j: int, portfolio: frozenset[str], joined: bool) -> int | None:
+    """End of a portfolio at token ``j``; after the first one, also a portfolio joined by و
+    (وزارة الفلاحة والموارد المائية والصيد البحري)."""
+    end = lex_end(keys, j, portfolio)
+    if end is None and joined and keys[j:j + 1] and keys[j].startswith("وال"):
+        end = lex_end([keys[j][1:], *keys[j + 1:j + 3]], 0, portfolio)
+        end = None if end is None else j + end
+    return end
+
+
 def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
-    """(nisba start, end) of a state body at token ``i``: head (+ portfolio) + nisba, with the
+    """(nisba start, end) of a state body at token ``i``: head (+ portfolios, the later ones
+    joined by و) + nisba, with the
     article somewhere before the nisba and on the nisba itself (البحرية الروسية, not بحرية روسية).
     A ministry needs no nisba (``وزارة الشؤون الخارجية``): then both are the portfolio's end."""
     heads = _state_heads()
@@ -44,7 +55,7 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
             words = [base, *rest]
             if needs_portfolio:
                 n_port = 0
-                while n_port < 3 and (nxt := lex_end(keys, j, portfolio)) is not None:
+                while n_port < 4 and (nxt := _portfolio_end(keys, j, portfolio, n_port > 0)) is not None:
                     words += keys[j:nxt]
                     j = nxt
                     n_port += 1
