@@ -227,3 +227,14 @@ def test_org_chain_bounds(extractor, text: str, not_org: str) -> None:  # type: 
 def test_ministry_with_joined_portfolios(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("ORG", name) in ents
+
+
+# -- a team or force head makes a place's name an organisation ---------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وكان منتخب الأرجنتين قد بدأ مسيرته في المونديال بتعادل.", "منتخب الأرجنتين"),
+    ("وقال المتحدث باسم شرطة هلمند إن الانفجار وقع صباحا.", "شرطة هلمند"),
+])
+def test_team_head_and_place_are_one_org(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents

@@ -37,6 +37,8 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   سليانة``);
 - ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
   ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
+- ``complete.team_heads`` (:func:`add_team_heads`, ``gazetteer/data/org_chains.tsv``): a team
+  or force head before a place (``منتخب الأرجنتين``, ``نادي الكويت``) makes one ORG span;
 - ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
   a span where it recurs untagged elsewhere in the document;
 - ``complete.facility_names`` (:func:`add_facility_names`, ``gazetteer/data/facilities.tsv``):
@@ -56,7 +58,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.chains import add_org_chains
+from ner_ar.complete.chains import add_org_chains, add_team_heads
 from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
@@ -87,11 +89,12 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.gazetteer_places", add_gazetteer_places),
     ("complete.place_nouns", add_places_after_nouns),
     ("complete.facility_heads", add_facility_heads),
+    ("complete.team_heads", add_team_heads),
     ("complete.repeated_names", add_repeated_names),
     ("complete.facility_names", add_facility_names),
 ]
 
-__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_places_after_nouns", "add_quoted_names",
+__all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_team_heads", "add_places_after_nouns", "add_quoted_names",
            "add_facility_heads", "add_facility_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]

@@ -67,6 +67,34 @@ def _chain_end(keys: Sequence[str], i: int) -> int | None:
     return None if t < len(keys) and keys[t] in ("عن", "بين") else t
 
 
+@cache
+def team_heads() -> frozenset[str]:
+    """``team`` rows of ``org_chains.tsv``, normalised."""
+    return frozenset(key(w) for k, w in (line.split("\t") for line in
+                     (DATA / "org_chains.tsv").read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#")) if k == "team")
+
+
+def add_team_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """A team or force head (``منتخب``, ``نادي``, ``شرطة``; a proclitic allowed) right before a
+    place span makes one ORG span of both: ``منتخب الأرجنتين``, ``نادي الكويت``."""
+    heads = team_heads()
+    owner = owners(len(keys), spans)
+    drop: set[int] = set()
+    added: list[RawSpan] = []
+    for i in range(len(keys) - 1):
+        if not keys[i] or owner[i] != -1 or not any(b in heads for b in bases(keys[i])):
+            continue
+        k = owner[i + 1]
+        if k == -1 or spans[k].start != i + 1 or spans[k].label not in ("GPE", "LOC") or spans[k].user is not None:
+            continue
+        drop.add(k)
+        added.append(RawSpan("ORG", i, spans[k].end))
+    if not added:
+        return spans
+    return [s for n, s in enumerate(spans) if n not in drop] + added
+
+
 def add_org_chains(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """One ORG span per head + adjectives + لل chain; the spans inside it (nisbas, pieces) give
     way, a span running across its edges leaves it alone."""
