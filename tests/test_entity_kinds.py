@@ -238,3 +238,13 @@ def test_ministry_with_joined_portfolios(extractor, text: str, name: str) -> Non
 def test_team_head_and_place_are_one_org(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("ORG", name) in ents
+
+
+def test_news_place_names_are_gazetteer_places(extractor) -> None:  # noqa: ANN001
+    """A news name that is a gazetteer place (عفرين) is linked like any place: its country,
+    and the city-in-country relation when the document names the country."""
+    doc = extractor.extract("قتل ثلاثة في درعا أمس. وقالت سوريا إن الهجوم فشل في عفرين.")
+    kb = {e.name: e.kb_id for e in doc.entities}
+    assert kb.get("درعا") == "geonames:170905" and kb.get("عفرين") == "geonames:174186", kb
+    rels = {(r.type.value, doc.entity(r.subject).name, doc.entity(r.object).name) for r in doc.relations}
+    assert {("located_in", "درعا", "سوريا"), ("located_in", "عفرين", "سوريا")} <= rels, rels

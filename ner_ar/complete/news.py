@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import owners
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import DATA
+from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.user import UserGazetteer
 
 
@@ -48,7 +48,12 @@ def add_news_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
         elif not beyond and not after_person \
                 and not any((spans[k].start, spans[k].end, spans[k].label) == (i, end, entry.type) for k in covered):
             drop |= covered
-            added.append(RawSpan(entry.type, i, end, clitic=(cut, base), user=entry))
+            if entry.type in ("GPE", "LOC") and gazetteer().places.get(" ".join([base, *keys[i + 1:end]])):
+                # a gazetteer place: linked by resolution like any place (its country, its
+                # city-in-country relation), not fixed like a user's entry
+                added.append(RawSpan("LOC", i, end, clitic=(cut, base)))
+            else:
+                added.append(RawSpan(entry.type, i, end, clitic=(cut, base), user=entry))
         i = end
     if not added:
         return spans

@@ -24,6 +24,7 @@ _RETYPE = frozenset({"LOC", "ORG", "MISC"})
 # inside its name (البحرية الروسية) and gets an overlapping nisba mention.
 _SPLIT_NISBA = frozenset({"GPE", "LOC", "FAC", "PER"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_CITY_LABELS = frozenset({"GPE", "LOC", "MISC"})
 # Characters between a proclitic and the name: tatweel and opening quotes (لـ"رويترز, بـ«الناتو»).
 _CLITIC_MARKS = "ـ\"'«“‘("
 
@@ -112,8 +113,9 @@ def _link_place(r: RawSpan, base: str, keys: list[str], nisbas: list[NisbaSpan],
             r.place = gaz.places.get(full_key)
     if r.label == "PER":
         r.place = None
-    elif r.place is not None and (r.label in _RETYPE - {"ORG"} or r.place.kind == "country"):
-        # A city's name is often an organisation's too (الشروق): only LOC/MISC become cities.
+    elif r.place is not None and (r.label in _CITY_LABELS or r.place.kind == "country"):
+        # A city's name is often an organisation's too (الشروق): only GPE/LOC/MISC become cities
+        # (GPE: entity markup and the news names, never the tagger).
         r.label = "GPE"
     elif r.place is not None:
         r.place = None
