@@ -25,6 +25,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from ner_ar.errors import UserDataError
+from ner_ar.gazetteer import WELL_KNOWN_POPULATION
 from ner_ar.relations.lexicon import clitic_variants, key, lexicons, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import doc_text, tokenizer
@@ -509,8 +510,10 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
         if rtype == "located_in" and sp and sp.kind == "country" and op is not None:
             return  # a country lies in a region (LOC), never in a city or another country
         if rtype == "located_in" and sp and op and sp.kind == "city" and op.kind == "city" \
-                and sp.iso2 != op.iso2:
-            return  # no city lies in another country's city (سفارة واشنطن بالقدس, روما في أرلينغتون)
+                and sp.iso2 != op.iso2 and sp.population >= WELL_KNOWN_POPULATION:
+            # no well-known city lies in another country's city (سفارة واشنطن بالقدس, روما في
+            # أرلينغتون); a small town's name is often another town's too (أريحا جنوب إدلب)
+            return
         if inv.get("symmetric") and obj < subj:
             subj, obj = obj, subj
         rel = found.setdefault((rtype, subj, obj), {"rule": rule.id, "conf": rule.confidence,
