@@ -21,10 +21,12 @@ from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.lookup import org_match
 from ner_ar.keys import key
+from ner_ar.text import doc_text
 
 OPEN = {'"': '"', "«": "»", "“": "”", "„": "“", "”": "”"}
 _MAX_NAME = 5  # tokens between the quotes
 _LATIN_NAME = re.compile(r"^([A-Z][A-Za-z0-9&.\-']*|[A-Z0-9]{2,}[A-Za-z0-9.\-]*)$")
+_ANY_MARK = re.compile("[" + "".join(OPEN) + "A-Z0-9]")  # what a token of OPEN or _LATIN_NAME needs
 
 
 @cache
@@ -80,7 +82,10 @@ def _latin(doc: Doc, j: int) -> int | None:
 def add_quoted_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """An ORG span for each quoted (or, after a media head, Latin-script) name after a head noun
     of ``org_heads.txt``; model spans inside it give way."""
-    marks = {t for t in range(len(doc)) if doc[t].text in OPEN or _LATIN_NAME.match(doc[t].text)}
+    if _ANY_MARK.search(doc_text(doc)) is None:
+        return spans  # no quotation mark, capital Latin letter or digit: nothing to look for
+    words = [t.text for t in doc]
+    marks = {t for t, w in enumerate(words) if w in OPEN or _LATIN_NAME.match(w)}
     if not marks:
         return spans
     owner = owners(len(keys), spans)

@@ -403,12 +403,17 @@ def engine() -> Engine:
 _NO_CLASS: frozenset[str] = frozenset()
 
 
-def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
+_LEX_REQ: dict[str, str] = {}  # lexicon class -> its requirement name, "lex:CLASS"
+
+
+def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], dict[int, set[str]]]:
     """Write TAG/LEMMA/NORM match attributes on the tokens of busy sentences; return each token's
-    sentence number and the busy sentences (:func:`_sentences`)."""
+    sentence number and, for each busy sentence (:func:`_sentences`), what its tokens carry:
+    entity types (``NAT`` for a nisba), lexicon classes (``lex:CLASS``), words (``w:word``)."""
     toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
     keys = res.keys if len(res.keys) == len(toks) else [token_key(t.text) for t in toks]
     sent_ids, busy = _sentences(toks, res)
+    present: dict[int, set[str]] = {}
     # Tokens outside busy sentences are never matched: blank them for the lexicon lookup.
     classes = tag_classes([k if sent_ids[i] in busy else "" for i, k in enumerate(keys)])
     types = [e.type.value for e in res.entities]
@@ -464,7 +469,15 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], set[int]]:
             cls = cls | set(extra)
         tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
         tok.norm_ = keys[i] or tok.text
-    return sent_ids, busy
+        # what the sentence offers the Matchers' requirements (see _requirements)
+        have = present.setdefault(sent_ids[i], set())
+        have.add("w:" + tok.norm_)
+        have.update(_LEX_REQ.get(c) or _LEX_REQ.setdefault(c, "lex:" + c) for c in cls)
+        if ent is not None:
+            have.add(types[ent])
+        elif nat is not None:
+            have.add("NAT")
+    return sent_ids, present
 
 
 def _role_text(doc: Doc, text: str, idx: list[int]) -> tuple[int, str] | None:
@@ -493,7 +506,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
     deduplicated; ids ``R1``, ``R2``... in order of first evidence."""
     eng = eng if eng is not None else engine()
     ents = resolution.entities
-    sent_ids, busy = _annotate(doc, resolution)
+    sent_ids, present = _annotate(doc, resolution)
     text = doc_text(doc)
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
@@ -526,7 +539,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
 
     # Candidates first: a rule may replace the overlapping matches of others (``overrides``).
     cands: list[tuple[Rule, tuple[int, int], list[tuple[dict[str, Any], int, int, str | None, bool]]]] = []
-    for match_id, start, end, align in _matches(eng, doc, sent_ids, busy, resolution):
+    for match_id, start, end, align in _matches(eng, doc, sent_ids, present):
         rule_id, n = doc.vocab.strings[match_id].rsplit("#", 1)
         if sent_ids[start] != sent_ids[end - 1]:
             continue
@@ -670,28 +683,21 @@ def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]
 
 
 def _matches(eng: Engine, doc: Doc, sent_ids: list[int],
-             busy: set[int], res: Resolution) -> list[tuple[int, int, int, list[int]]]:
-    """Matcher hits, doc-relative, in the busy sentences (see :func:`_sentences`), each sentence
-    walked only by the Matchers whose required entity types it holds; in order of position."""
+             present: dict[int, set[str]]) -> list[tuple[int, int, int, list[int]]]:
+    """Matcher hits, doc-relative, in the busy sentences (the keys of ``present``: see
+    :func:`_annotate`), each sentence walked only by the Matchers whose requirements it holds; in
+    order of position."""
     out: list[tuple[int, int, int, list[int]]] = []
-    types = [e.type.value for e in res.entities]
     i, n = 0, len(sent_ids)
     while i < n:
         j = i
         while j < n and sent_ids[j] == sent_ids[i]:
             j += 1
-        if sent_ids[i] in busy:
+        have = present.get(sent_ids[i])
+        if have is not None:
             span = doc[i:j]
-            # the types the tokens' TAGs carry (see _annotate): the entity's, else NAT for a nisba;
-            # the lexicon classes their LEMMAs carry; their NORMs (see _requirements)
-            present = {types[e] if e is not None else "NAT"
-                       for e, nat in zip(res.token_entity[i:j], res.token_nisba[i:j], strict=True)
-                       if e is not None or nat is not None}
-            for tok in span:
-                present.add("w:" + tok.norm_)
-                present.update("lex:" + c for c in tok.lemma_.split("|") if c)
             for need, matcher in eng.groups:
-                if all(types & present for types in need):
+                if all(alternatives & have for alternatives in need):
                     for match_id, start, end, align in matcher(span, with_alignments=True):
                         out.append((match_id, start + i, end + i, align))
         i = j
