@@ -248,3 +248,48 @@ def test_news_place_names_are_gazetteer_places(extractor) -> None:  # noqa: ANN0
     assert kb.get("درعا") == "geonames:170905" and kb.get("عفرين") == "geonames:174186", kb
     rels = {(r.type.value, doc.entity(r.subject).name, doc.entity(r.object).name) for r in doc.relations}
     assert {("located_in", "درعا", "سوريا"), ("located_in", "عفرين", "سوريا")} <= rels, rels
+
+
+# -- regions: governorates and towns of regions.tsv ------------------------------------------------
+
+def _region_country(name: str) -> str:
+    from ner_ar.gazetteer import gazetteer
+    place = gazetteer().place(name)
+    assert place is not None, name
+    return place.iso2
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("وقع الحادث بمعتمدية بن قردان من ولاية مدنين", {"بن قردان", "مدنين"}),
+    ("أوقفت الشرطة شابين بجندوبة وآخر في القصرين يوم الأحد.", {"جندوبة", "القصرين"}),
+    ("انقطع الماء عن أحياء في صفاقس وقابس ونابل منذ الصباح.", {"صفاقس", "قابس", "نابل"}),
+    ("زار الوزير ولاية الكاف أمس ثم تحول إلى تالة في القصرين.", {"الكاف", "تالة", "القصرين"}),
+    ("أمطار غزيرة في قبلي وتوزر حسب معهد الرصد الجوي التونسي.", {"قبلي", "توزر"}),
+])
+def test_tunisian_governorates_and_towns_are_places(extractor, text: str, names: set[str]) -> None:  # type: ignore[no-untyped-def]
+    _doc, ents = _ents(extractor, text)
+    assert {("GPE", n) for n in names} <= ents, ents
+    assert {_region_country(n) for n in names} == {"TN"}
+
+
+def test_a_town_the_tagger_types_as_a_person_is_a_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.extract("عاد الفريق بانتصار ثمين من بن قردان مساء السبت.")
+    kb = {e.name: (e.type.value, e.kb_id) for e in doc.entities}
+    assert kb.get("بن قردان") == ("GPE", "geonames:2472431"), kb
+
+
+@pytest.mark.parametrize("text", [
+    "كتب التلميذ حرف الكاف على السبورة.",
+    "أعلن الكاف عن موعد قرعة دوري الأبطال.",
+    "فرقة الحراسة والتفتيشات الديوانية حجزت البضاعة.",
+    "قالت الشابة إنها نجحت في الامتحان.",
+])
+def test_region_names_that_are_words_need_evidence(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    _doc, ents = _ents(extractor, text)
+    assert not any(t == "GPE" for t, _ in ents), ents
+
+
+def test_arab_provinces_are_places(extractor) -> None:  # type: ignore[no-untyped-def]
+    _doc, ents = _ents(extractor, "اشتباكات في محافظة الأنبار وقصف على حضرموت ومصراتة.")
+    assert {("GPE", "الأنبار"), ("GPE", "حضرموت"), ("GPE", "مصراتة")} <= ents, ents
+    assert [_region_country(n) for n in ("الأنبار", "حضرموت", "مصراتة")] == ["IQ", "YE", "LY"]

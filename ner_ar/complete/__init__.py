@@ -35,6 +35,9 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
 - ``complete.place_nouns`` (:func:`add_places_after_nouns`, ``gazetteer/data/place_nouns.txt``):
   a gazetteer place of any size right after a town or region noun (``مدينة درعا``, ``بولاية
   سليانة``);
+- ``complete.regions`` (:func:`add_region_places`, ``gazetteer/data/regions.tsv``): governorates
+  and towns local news names (``بمعتمدية بن قردان``, ``جندوبة``), those that are also words only
+  with evidence in the document; a tagger's span of exactly the name becomes a place;
 - ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
   ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
 - ``complete.team_heads`` (:func:`add_team_heads`, ``gazetteer/data/org_chains.tsv``): a team
@@ -65,7 +68,7 @@ from ner_ar.complete.facilities import add_facility_heads, add_facility_names
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
 from ner_ar.complete.news import add_news_names
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
-from ner_ar.complete.places import add_gazetteer_places, add_places_after_nouns
+from ner_ar.complete.places import add_gazetteer_places, add_places_after_nouns, add_region_places
 from ner_ar.complete.quoted import add_quoted_names
 from ner_ar.complete.repeated import add_repeated_names
 from ner_ar.complete.spans import DASHES, Step
@@ -88,6 +91,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.org_chains", add_org_chains),
     ("complete.gazetteer_places", add_gazetteer_places),
     ("complete.place_nouns", add_places_after_nouns),
+    ("complete.regions", add_region_places),
     ("complete.facility_heads", add_facility_heads),
     ("complete.team_heads", add_team_heads),
     ("complete.repeated_names", add_repeated_names),

@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, owners, replace_scan
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import DATA, gazetteer
-from ner_ar.keys import key
+from ner_ar.gazetteer import DATA, gazetteer, regions
+from ner_ar.keys import clitic_variants, key
 from ner_ar.relations.lexicon import lexicons
 
 _PLACE_PIECES = frozenset({"LOC", "MISC"})
@@ -106,3 +106,88 @@ def add_places_after_nouns(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) 
             continue
         added.append(RawSpan("LOC", j, end))
     return spans + added if added else spans
+
+
+@cache
+def _regions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word -> [(other words, full key)], longest first, for the names of ``regions.tsv``."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for k in regions():
+        words = k.split()
+        out.setdefault(words[0], []).append((tuple(words[1:]), k))
+    for lst in out.values():
+        lst.sort(key=lambda item: -len(item[0]))
+    return out
+
+
+def _region_at(keys: Sequence[str], i: int) -> tuple[int, str, str] | None:
+    """(end token, proclitic, full key) of the longest region name at token ``i``."""
+    by_first = _regions_by_first()
+    for plen, base in clitic_variants(keys[i]):
+        if "ك" in keys[i][:plen]:
+            continue
+        for rest, full in by_first.get(base, ()):
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                return j, keys[i][:plen], full
+    return None
+
+
+def _countries_named(keys: Sequence[str]) -> set[str]:
+    """ISO codes of the countries a document names in one word, or by a one-word nisba."""
+    gaz = gazetteer()
+    found: set[str] = set()
+    for k in set(keys):
+        for b in bases(k) if k else ():
+            place = gaz.places.get(b)
+            if place is not None and place.kind == "country":
+                found.add(place.iso2)
+            elif b in gaz.nisba and gaz.nisba[b] not in gaz.ambiguous_nisba:
+                found.add(gaz.nisba[b])
+    return found
+
+
+def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+    """Governorates, provinces and towns of ``regions.tsv`` (``بمعتمدية بن قردان``, ``جندوبة``)
+    become LOC spans where the tagger found nothing, and a tagger's span of exactly the name (``[بن
+    قردان]`` as a person) is retyped LOC. A name that is also a word or a person's name needs
+    evidence (its evidence level): the country or another of its sure places named in the
+    document, and/or a cue right before it (a place noun, في, a proclitic ب or ل)."""
+    found: list[tuple[int, int, str, str]] = []
+    for i, k in enumerate(keys):
+        if k and (hit := _region_at(keys, i)) is not None:
+            found.append((i, *hit))
+    if not found:
+        return spans
+    regs = regions()
+    named = _countries_named(keys) | {regs[full][0].iso2 for *_, full in found if regs[full][1] == 0}
+    nouns = place_nouns()
+    ok: dict[int, tuple[int, int]] = {}
+    for i, end, proclitic, full in found:
+        place, level = regs[full]
+        before = keys[i - 1] if i > 0 else ""
+        noun = bool(before) and any(b in nouns for b in bases(before))
+        cue = noun or before == "في" or "ب" in proclitic
+        if level == 1:
+            good = place.iso2 in named or cue or "ل" in proclitic
+        else:
+            good = level == 0 or (place.iso2 in named and cue)
+        if good:
+            ok[i] = (end, level)
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        if i not in ok:
+            return None
+        end, _level = ok[i]
+        covered = inside(owner, i, end)
+        if not covered:
+            beside_person = any(0 <= t < len(keys) and owner[t] != -1 and spans[owner[t]].label == "PER"
+                                for t in (i - 1, end))
+            return None if beside_person else (RawSpan("LOC", i, end), covered)
+        if len(covered) == 1:
+            s = spans[next(iter(covered))]
+            if (s.start, s.end) == (i, end) and s.label in ("PER", "ORG", "MISC"):
+                return RawSpan("LOC", i, end), covered
+        return None
+
+    return replace_scan(len(keys), spans, propose)

@@ -84,10 +84,30 @@ def gazetteer() -> Gazetteer:
     for iso, forms in _rows("nisba_plural.tsv"):
         for f in forms.split("|"):
             nisba[normalize_key("ال" + f)] = iso
+    # Hand-written regions (regions.tsv) override a geonames city of the same name, never a country.
+    for k, (region, _evidence) in regions().items():
+        if places.get(k) is None or places[k].kind != "country":
+            places[k] = region
     max_words = max(len(k.split()) for k in [*places, *nisba])
     well_known &= places.keys()
     return Gazetteer(places, countries, nisba, frozenset(ambiguous), max_words,
                      frozenset(well_known))
+
+
+@cache
+def regions() -> dict[str, tuple[Place, int]]:
+    """Normalised name -> (place, evidence level) for the governorates, provinces and towns of
+    ``regions.tsv``: level 0 is safe anywhere, 1 and 2 need evidence in the document (read by
+    ``complete.regions``). A town of ``cities.tsv`` keeps its geonames id and population."""
+    population = {gid: int(pop or 0) for gid, _iso, pop, _names in _rows("cities.tsv")}
+    out: dict[str, tuple[Place, int]] = {}
+    for iso, gid, evidence, english, names in _rows("regions.tsv"):
+        alias = names.split("|")
+        kb_id = f"geonames:{gid}" if gid else f"region:{iso.lower()}:{english.lower().replace(' ', '_')}"
+        place = Place("city", iso, alias[0], kb_id, population.get(gid, 0))
+        for n in alias:
+            out[normalize_key(n)] = (place, int(evidence))
+    return out
 
 
 @dataclass(frozen=True)
