@@ -697,7 +697,7 @@ def _matches(eng: Engine, doc: Doc, sent_ids: list[int],
         if have is not None:
             span = doc[i:j]
             for need, matcher in eng.groups:
-                if all(alternatives & have for alternatives in need):
+                if all(not alternatives.isdisjoint(have) for alternatives in need):
                     for match_id, start, end, align in matcher(span, with_alignments=True):
                         out.append((match_id, start + i, end + i, align))
         i = j
