@@ -17,105 +17,82 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import bases, owners
+from ner_ar.complete.spans import Proposal, bases, inside, replace_scan
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.lookup import org_match
 from ner_ar.keys import key
 
 _MAX_AFTER = 6
-#: لل words of time or manner, no genitive of a name (الاتحاد الأوروبي للفترة من ...)
-_NOT_GENITIVE = frozenset(key(w) for w in ("للمرة", "للفترة", "للعام", "للسنة", "لليوم", "للشهر",
-                                            "للأسبوع", "للموسم", "للحظة", "للغاية", "للتو"))
-
-
-#: function words whose key looks like an ال adjective (إلى -> الي, التي)
-_FUNCTION_WORDS = frozenset(key(w) for w in ("إلى", "التي", "الذي", "اللتي", "الذين", "اللاتي", "اللتين",
-                                              "اللذين", "اللواتي"))
 
 
 @cache
-def chain_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(heads, adjectives) of ``org_chains.tsv``, normalised."""
-    rows = [line.split("\t") for line in (DATA / "org_chains.tsv").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-    return (frozenset(key(w) for k, w in rows if k == "head"),
-            frozenset(key(w) for k, w in rows if k == "adj"))
+def chain_words() -> dict[str, frozenset[str]]:
+    """The rows of ``org_chains.tsv`` by kind (``head``, ``adj``, ``team``, ``not_genitive``,
+    ``function``, ``goes_on``), normalised."""
+    out: dict[str, set[str]] = {}
+    for line in (DATA / "org_chains.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, word = line.split("\t")
+            out.setdefault(kind, set()).add(key(word))
+    return {kind: frozenset(words) for kind, words in out.items()}
 
 
 def _chain_end(keys: Sequence[str], i: int) -> int | None:
     """End of adjectives + لل genitive + its continuation after the head at token ``i``, or None
     (also when head and adjectives already name a gazetteer organisation: الاتحاد الأوروبي)."""
     j = i + 1
-    heads, adjs = chain_words()
+    words = chain_words()
+    heads, adjs = words["head"], words["adj"]
     nisba = gazetteer().nisba
     t = j
     while t < len(keys) and t - j < 3 and keys[t] and (keys[t] in adjs or keys[t] in nisba):
         t += 1
     if t == j or t >= len(keys) or not keys[t].startswith("لل") or len(keys[t]) < 4 \
-            or keys[t] in _NOT_GENITIVE or org_match(keys, i, t) is not None:
+            or keys[t] in words["not_genitive"] or org_match(keys, i, t) is not None:
         return None
     t += 1
     while t < len(keys) and t - j < _MAX_AFTER and keys[t]:
         k = keys[t]
         if (k.startswith("وال") and len(k) > 4 and k[1:] not in heads) or k in adjs or k in nisba \
-                or (k.startswith("ال") and k[-1] in "يه" and k not in _FUNCTION_WORDS):
+                or (k.startswith("ال") and k[-1] in "يه" and k not in words["function"]):
             t += 1
         else:
             break
-    # للدفاع عن حقوق ...، للحوار بين الأديان: the name goes on past what can be bounded
-    return None if t < len(keys) and keys[t] in ("عن", "بين") else t
-
-
-@cache
-def team_heads() -> frozenset[str]:
-    """``team`` rows of ``org_chains.tsv``, normalised."""
-    return frozenset(key(w) for k, w in (line.split("\t") for line in
-                     (DATA / "org_chains.tsv").read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#")) if k == "team")
+    return None if t < len(keys) and keys[t] in words["goes_on"] else t
 
 
 def add_team_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """A team or force head (``منتخب``, ``نادي``, ``شرطة``; a proclitic allowed) right before a
     place span makes one ORG span of both: ``منتخب الأرجنتين``, ``نادي الكويت``."""
-    heads = team_heads()
-    owner = owners(len(keys), spans)
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    for i in range(len(keys) - 1):
-        if not keys[i] or owner[i] != -1 or not any(b in heads for b in bases(keys[i])):
-            continue
+    heads = chain_words()["team"]
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        if i + 1 >= len(keys) or not keys[i] or owner[i] != -1 or not any(b in heads for b in bases(keys[i])):
+            return None
         k = owner[i + 1]
         if k == -1 or spans[k].start != i + 1 or spans[k].label not in ("GPE", "LOC") or spans[k].user is not None:
-            continue
-        drop.add(k)
-        added.append(RawSpan("ORG", i, spans[k].end))
-    if not added:
-        return spans
-    return [s for n, s in enumerate(spans) if n not in drop] + added
+            return None
+        return RawSpan("ORG", i, spans[k].end), {k}
+
+    return replace_scan(len(keys), spans, propose)
 
 
 def add_org_chains(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """One ORG span per head + adjectives + لل chain; the spans inside it (nisbas, pieces) give
     way, a span running across its edges leaves it alone."""
-    heads, _ = chain_words()
-    owner = owners(len(keys), spans)
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    i = 0
-    while i < len(keys) - 2:
+    heads = chain_words()["head"]
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
         if not keys[i] or not any(b in heads for b in bases(keys[i])):
-            i += 1
-            continue
+            return None
         end = _chain_end(keys, i)
-        covered = {owner[t] for t in range(i, end)} - {-1} if end else set()
-        if end is None or any(spans[k].start < i or spans[k].end > end or spans[k].user is not None
-                              or (spans[k].start, spans[k].end) == (i, end) for k in covered):
-            i += 1
-            continue
-        drop |= covered
-        added.append(RawSpan("ORG", i, end))
-        i = end
-    if not added:
-        return spans
-    return [s for n, s in enumerate(spans) if n not in drop] + added
+        if end is None:
+            return None
+        covered = inside(owner, i, end)
+        if any(spans[k].start < i or spans[k].end > end or spans[k].user is not None
+               or (spans[k].start, spans[k].end) == (i, end) for k in covered):
+            return None
+        return RawSpan("ORG", i, end), covered
+
+    return replace_scan(len(keys), spans, propose)

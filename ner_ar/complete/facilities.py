@@ -13,7 +13,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from ner_ar.complete.places import place_at
-from ner_ar.complete.spans import bases, owners
+from ner_ar.complete.spans import Proposal, bases, replace_scan
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA
 from ner_ar.gazetteer.user import UserGazetteer
@@ -38,12 +38,10 @@ def add_facility_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> l
     becomes one FAC span from the head to the name's end, a FAC_QUALIFIER included."""
     lex = lexicons()
     heads, qualifiers = lex["FAC_HEAD"], lex["FAC_QUALIFIER"]
-    owner = owners(len(keys), spans)
-    drop: set[int] = set()
-    added: list[RawSpan] = []
-    for i in range(len(keys) - 1):
-        if not keys[i] or owner[i] != -1 or not any(b in heads for b in bases(keys[i])):
-            continue
+
+    def propose(i: int, owner: list[int]) -> Proposal | None:
+        if i + 1 >= len(keys) or not keys[i] or owner[i] != -1 or not any(b in heads for b in bases(keys[i])):
+            return None
         j = i + 1
         k = owner[j]
         if k != -1 and spans[k].start == j and spans[k].label != "PER" and spans[k].user is None \
@@ -52,10 +50,9 @@ def add_facility_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> l
         elif k == -1 and (found := place_at(keys, j, well_known=False)) is not None:
             end = found
         else:
-            continue
-        if k != -1:
-            drop.add(k)
+            return None
         if end < len(keys) and keys[end] in qualifiers and owner[end] == -1:
             end += 1
-        added.append(RawSpan("FAC", i, end))
-    return [s for n, s in enumerate(spans) if n not in drop] + added
+        return RawSpan("FAC", i, end), ({k} if k != -1 else set())
+
+    return replace_scan(len(keys), spans, propose)

@@ -12,7 +12,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import owners
+from ner_ar.complete.spans import inside, owners
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.user import UserGazetteer
@@ -30,14 +30,8 @@ def add_news_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
     owner = owners(len(keys), spans)
     drop: set[int] = set()
     added: list[RawSpan] = []
-    i = 0
-    while i < len(keys):
-        found = gaz.match_at(keys, i) if keys[i] else None
-        if found is None:
-            i += 1
-            continue
-        end, cut, base, entry = found
-        covered = {owner[t] for t in range(i, end)} - {-1}
+    for i, end, cut, base, entry in gaz.matches(keys):
+        covered = inside(owner, i, end)
         beyond = any(spans[k].start < i or spans[k].end > end for k in covered)
         after_person = i > 0 and owner[i - 1] != -1 and spans[owner[i - 1]].label == "PER" \
             and entry.type == "PER" and cut == 0
@@ -54,7 +48,6 @@ def add_news_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
                 added.append(RawSpan("LOC", i, end, clitic=(cut, base)))
             else:
                 added.append(RawSpan(entry.type, i, end, clitic=(cut, base), user=entry))
-        i = end
     if not added:
         return spans
     return [s for n, s in enumerate(spans) if n not in drop] + added

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,18 +88,22 @@ class UserGazetteer:
         name starts at token ``i`` (a proclitic allowed), or None."""
         return longest_at(keys, i, self.by_first)
 
-    def add_spans(self, doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
-        """Completion step: a span for every entry found; spans overlapping it give way."""
-        added: list[RawSpan] = []
+    def matches(self, keys: Sequence[str]) -> Iterator[tuple[int, int, int, str, UserEntry]]:
+        """``(start, end, characters of proclitic, base key, entry)`` of each entry found, left to
+        right, the longest at each token; the next is looked for after it (token indices)."""
         i = 0
         while i < len(keys):
             found = self.match_at(keys, i) if keys[i] else None
             if found is None:
                 i += 1
                 continue
-            end, cut, base, entry = found
-            added.append(RawSpan(entry.type, i, end, clitic=(cut, base), user=entry))
-            i = end
+            yield i, *found
+            i = found[0]
+
+    def add_spans(self, doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
+        """Completion step: a span for every entry found; spans overlapping it give way."""
+        added = [RawSpan(entry.type, i, end, clitic=(cut, base), user=entry)
+                 for i, end, cut, base, entry in self.matches(keys)]
         if not added:
             return spans
         taken = [False] * len(keys)

@@ -206,7 +206,6 @@ class Engine:
     #: one Matcher per set of requirements its patterns share (entity types, lexicon classes,
     #: words: see _requirements): a sentence is walked only by the patterns it can satisfy
     groups: list[tuple[tuple[frozenset[str], ...], Matcher]]
-    pattern_of: dict[tuple[str, int], int]  # (rule id, nth pattern) bookkeeping
     rule_files: tuple[str, ...] = ()
     #: each pattern's match id -> its place in load order: matches at one position are taken in
     #: the order the rules were written, however the patterns are grouped
@@ -364,7 +363,7 @@ def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
                 groups[need] = Matcher(vocab)
             groups[need].add(f"{rule.id}#{n}", [pattern])
             order[vocab.strings[f"{rule.id}#{n}"]] = len(order)
-    return Engine(rules, inventory, list(groups.items()), {}, tuple(rule_files), order)
+    return Engine(rules, inventory, list(groups.items()), tuple(rule_files), order)
 
 
 _ANY_OF = re.compile(r"(?:^|\.\*)\\\|\(([A-Z_|]+)\)\\\|$")
@@ -401,9 +400,6 @@ def engine() -> Engine:
 
 
 _NO_CLASS: frozenset[str] = frozenset()
-
-
-_LEX_REQ: dict[str, str] = {}  # lexicon class -> its requirement name, "lex:CLASS"
 
 
 def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], dict[int, set[str]]]:
@@ -472,7 +468,7 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], dict[int, set[str]]
         # what the sentence offers the Matchers' requirements (see _requirements)
         have = present.setdefault(sent_ids[i], set())
         have.add("w:" + tok.norm_)
-        have.update(_LEX_REQ.get(c) or _LEX_REQ.setdefault(c, "lex:" + c) for c in cls)
+        have.update("lex:" + c for c in cls)
         if ent is not None:
             have.add(types[ent])
         elif nat is not None:

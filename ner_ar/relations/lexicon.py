@@ -40,11 +40,14 @@ def lexicons() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _index() -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], int]:
-    """First word -> [(remaining words, class)], longest first; and the longest entry in words."""
+def _index(only: str | None = None) -> tuple[dict[str, list[tuple[tuple[str, ...], str]]], int]:
+    """First word -> [(remaining words, class)], longest first; and the longest entry in words.
+    ``only``: the entries of that one class."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     longest = 1
     for cls, entries in lexicons().items():
+        if only is not None and cls != only:
+            continue
         for entry in entries:
             words = entry.split()
             longest = max(longest, len(words))
@@ -63,15 +66,16 @@ def in_class(text: str, cls: str) -> int | None:
     return None
 
 
-def tag_classes(keys: Sequence[str]) -> dict[int, set[str]]:
+def tag_classes(keys: Sequence[str], only: str | None = None) -> dict[int, set[str]]:
     """Lexicon classes of the tokens in any class, by token index, for tokens given by their
     normalised keys ('' = a break); most tokens are in none and are left out.
 
     Every entry that matches at a position marks all its tokens; entries of different classes may
     overlap (``لقاء`` is both a meeting and an interview noun). A first token that needed a
     conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition;
-    one that needed ب or ل (بمديرة, للرئيس) is marked ``B_CLITIC`` or ``L_CLITIC``."""
-    index, _ = _index()
+    one that needed ب or ل (بمديرة, للرئيس) is marked ``B_CLITIC`` or ``L_CLITIC``. ``only``: look
+    up that one class's entries (much faster where other classes' entries are everywhere)."""
+    index, _ = _index(only)
     classes: dict[int, set[str]] = {}
     n = len(keys)
     for i, k in enumerate(keys):
