@@ -197,6 +197,23 @@ def _gap_regions(toks: list[dict[str, Any]], gaps: dict[int, int]) -> list[tuple
     return regions
 
 
+#: What one Matcher token requires of the token it matches: each set holds alternatives (see
+#: :func:`_requirements`), all sets must be met.
+Condition = tuple[frozenset[str], ...]
+
+
+@dataclass
+class Group:
+    """Patterns that share their requirements (``need``), in one Matcher. ``starts``: the
+    conditions of the tokens a match may begin with; ``ends``: those it may end with; ``None``
+    where a match may begin (end) at a token that requires nothing (a gap, any punctuation)."""
+
+    need: Condition
+    matcher: Matcher
+    starts: list[Condition] | None
+    ends: list[Condition] | None
+
+
 @dataclass
 class Engine:
     """Compiled rules: the shipped ones, then the users' (``rule_files``), in one Matcher."""
@@ -204,12 +221,20 @@ class Engine:
     rules: dict[str, Rule]
     inventory: dict[str, dict[str, Any]]
     #: one Matcher per set of requirements its patterns share (entity types, lexicon classes,
-    #: words: see _requirements): a sentence is walked only by the patterns it can satisfy
-    groups: list[tuple[tuple[frozenset[str], ...], Matcher]]
+    #: words: see _requirements): a sentence is walked only by the patterns it can satisfy, and
+    #: only between the first token a match may start at and the last it may end at (see _edges)
+    groups: list[Group]
     rule_files: tuple[str, ...] = ()
     #: each pattern's match id -> its place in load order: matches at one position are taken in
     #: the order the rules were written, however the patterns are grouped
     order: dict[int, int] = field(default_factory=dict)
+    #: a thing a token may carry -> the groups (indices) one of whose requirements names it; a
+    #: sentence is offered only to the groups its tokens' things index (see _index_groups)
+    index: dict[str, list[int]] = field(default_factory=dict)
+    #: groups that require nothing known: offered every busy sentence
+    unindexed: list[int] = field(default_factory=list)
+    #: every thing any group's requirements or edges name: nothing else need be recorded
+    wanted: frozenset[str] = frozenset()
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -353,45 +378,95 @@ def load_engine(rule_files: tuple[str, ...] = ()) -> Engine:
     for rule in rules.values():
         if rule.blocked_by is None:
             rule.blocked_by = tuple(inventory.get("blocking", {}).get(rule.type, ()))
-    groups: dict[tuple[frozenset[str], ...], Matcher] = {}
+    groups: dict[Condition, Group] = {}
     order: dict[int, int] = {}
     vocab = tokenizer().vocab
     for rule in rules.values():
         for n, pattern in enumerate(rule.patterns):
             need = _requirements(pattern)
-            if need not in groups:
-                groups[need] = Matcher(vocab)
-            groups[need].add(f"{rule.id}#{n}", [pattern])
+            starts, ends = _edges(pattern), _edges(pattern[::-1])
+            group = groups.get(need)
+            if group is None:
+                group = groups[need] = Group(need, Matcher(vocab), starts, ends)
+            else:
+                group.starts = None if group.starts is None or starts is None else group.starts + starts
+                group.ends = None if group.ends is None or ends is None else group.ends + ends
+            group.matcher.add(f"{rule.id}#{n}", [pattern])
             order[vocab.strings[f"{rule.id}#{n}"]] = len(order)
-    return Engine(rules, inventory, list(groups.items()), tuple(rule_files), order)
+    eng = Engine(rules, inventory, list(groups.values()), tuple(rule_files), order)
+    _index_groups(eng)
+    return eng
+
+
+def _index_groups(eng: Engine) -> None:
+    """Index each group under the alternatives of its rarest-looking requirement (a word before a
+    lexicon class before an entity type, fewer alternatives first), so that a sentence meets only
+    the groups it may satisfy, without testing all of them."""
+    def rank(alternatives: frozenset[str]) -> tuple[int, int]:
+        kind = 0 if all(a.startswith("w:") for a in alternatives) else \
+            1 if all(a.startswith("lex:") for a in alternatives) else 2
+        return kind, len(alternatives)
+
+    wanted: set[str] = set()
+    for g, group in enumerate(eng.groups):
+        for conds in (group.starts or [], group.ends or [], [group.need]):
+            wanted.update(a for cond in conds for alternatives in cond for a in alternatives)
+        if not group.need:
+            eng.unindexed.append(g)
+            continue
+        for a in min(group.need, key=rank):
+            eng.index.setdefault(a, []).append(g)
+    eng.wanted = frozenset(wanted)
 
 
 _ANY_OF = re.compile(r"(?:^|\.\*)\\\|\(([A-Z_|]+)\)\\\|$")
 
 
-def _requirements(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+def _condition(tok: dict[str, Any]) -> Condition:
+    """What one Matcher token requires (see :func:`_requirements`); ``()`` for nothing known."""
+    need: list[frozenset[str]] = []
+    tag = tok.get("TAG")
+    types = tag.get("IN", []) if isinstance(tag, dict) else [tag] if isinstance(tag, str) else []
+    types = [t for t in types if isinstance(t, str) and t[:2] in ("B-", "I-")]
+    if types:
+        need.append(frozenset(t[2:] for t in types))
+    lemma = tok.get("LEMMA")
+    m = _ANY_OF.search(lemma.get("REGEX", "")) if isinstance(lemma, dict) else None
+    if m:
+        need.append(frozenset("lex:" + c for c in m.group(1).split("|")))
+    norm = tok.get("NORM")
+    if isinstance(norm, dict) and norm.get("IN"):
+        need.append(frozenset("w:" + w for w in norm["IN"]))
+    return tuple(need)
+
+
+def _optional(tok: dict[str, Any]) -> bool:
+    op = str(tok.get("OP", "1"))
+    return op in ("?", "*") or op.startswith("{0")
+
+
+def _requirements(pattern: list[dict[str, Any]]) -> Condition:
     """What a Matcher pattern cannot match without, for each token that must be there: the entity
     types (``NAT`` for a nisba) a ``B-``/``I-`` tag accepts, the lexicon classes (``lex:CLASS``) a
     ``lex`` spec accepts, the words (``w:word``) a ``words`` spec accepts. A sentence holding
     none of one requirement's alternatives is not walked by that pattern's Matcher."""
-    need: set[frozenset[str]] = set()
-    for tok in pattern:
-        op = str(tok.get("OP", "1"))
-        if op in ("?", "*") or op.startswith("{0"):
-            continue
-        tag = tok.get("TAG")
-        types = tag.get("IN", []) if isinstance(tag, dict) else [tag] if isinstance(tag, str) else []
-        types = [t for t in types if isinstance(t, str) and t[:2] in ("B-", "I-")]
-        if types:
-            need.add(frozenset(t[2:] for t in types))
-        lemma = tok.get("LEMMA")
-        m = _ANY_OF.search(lemma.get("REGEX", "")) if isinstance(lemma, dict) else None
-        if m:
-            need.add(frozenset("lex:" + c for c in m.group(1).split("|")))
-        norm = tok.get("NORM")
-        if isinstance(norm, dict) and norm.get("IN"):
-            need.add(frozenset("w:" + w for w in norm["IN"]))
+    need = {r for tok in pattern if not _optional(tok) for r in _condition(tok)}
     return tuple(sorted(need, key=sorted))
+
+
+def _edges(pattern: list[dict[str, Any]]) -> list[Condition] | None:
+    """The conditions of the tokens a match of ``pattern`` may begin with: each optional token
+    up to the first required one, and that one; ``None`` if one of them requires nothing known.
+    (Of the reversed pattern: the tokens a match may end with.)"""
+    conds: list[Condition] = []
+    for tok in pattern:
+        cond = _condition(tok)
+        if not cond:
+            return None
+        conds.append(cond)
+        if not _optional(tok):
+            return conds
+    return None
 
 
 def engine() -> Engine:
@@ -402,14 +477,21 @@ def engine() -> Engine:
 _NO_CLASS: frozenset[str] = frozenset()
 
 
-def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], dict[int, set[str]]]:
+#: For one sentence: each thing its tokens carry (see :func:`_annotate`) -> the first and the last
+#: token (doc indices) that carries it.
+Carried = dict[str, list[int]]
+
+
+def _annotate(doc: Doc, res: Resolution, wanted: frozenset[str]) -> tuple[list[int], dict[int, Carried]]:
     """Write TAG/LEMMA/NORM match attributes on the tokens of busy sentences; return each token's
     sentence number and, for each busy sentence (:func:`_sentences`), what its tokens carry:
-    entity types (``NAT`` for a nisba), lexicon classes (``lex:CLASS``), words (``w:word``)."""
+    entity types (``NAT`` for a nisba), lexicon classes (``lex:CLASS``), words (``w:word``), each
+    with the first and last token carrying it; only the things in ``wanted`` (those the rules
+    name: :attr:`Engine.wanted`)."""
     toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
     keys = res.keys if len(res.keys) == len(toks) else [token_key(t.text) for t in toks]
     sent_ids, busy = _sentences(toks, res)
-    present: dict[int, set[str]] = {}
+    present: dict[int, Carried] = {}
     # Tokens outside busy sentences are never matched: blank them for the lexicon lookup.
     classes = tag_classes([k if sent_ids[i] in busy else "" for i, k in enumerate(keys)])
     types = [e.type.value for e in res.entities]
@@ -466,13 +548,20 @@ def _annotate(doc: Doc, res: Resolution) -> tuple[list[int], dict[int, set[str]]
         tok.lemma_ = "|" + "|".join(sorted(cls)) + "|" if cls else "|"
         tok.norm_ = keys[i] or tok.text
         # what the sentence offers the Matchers' requirements (see _requirements)
-        have = present.setdefault(sent_ids[i], set())
-        have.add("w:" + tok.norm_)
-        have.update("lex:" + c for c in cls)
+        have = present.setdefault(sent_ids[i], {})
+        carried = ["w:" + tok.norm_, *("lex:" + c for c in cls)]
         if ent is not None:
-            have.add(types[ent])
+            carried.append(types[ent])
         elif nat is not None:
-            have.add("NAT")
+            carried.append("NAT")
+        for c in carried:
+            if c not in wanted:
+                continue
+            seen = have.get(c)
+            if seen is None:
+                have[c] = [i, i]
+            else:
+                seen[1] = i
     return sent_ids, present
 
 
@@ -502,7 +591,7 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
     deduplicated; ids ``R1``, ``R2``... in order of first evidence."""
     eng = eng if eng is not None else engine()
     ents = resolution.entities
-    sent_ids, present = _annotate(doc, resolution)
+    sent_ids, present = _annotate(doc, resolution, eng.wanted)
     text = doc_text(doc)
     found: dict[tuple[str, int, int], dict[str, Any]] = {}
 
@@ -678,11 +767,30 @@ def _sentences(toks: list[Token], res: Resolution) -> tuple[list[int], set[int]]
     return sent_ids, {k for k, v in mentions.items() if v >= 2}
 
 
+def _bound(conds: list[Condition] | None, have: Carried, last: bool, default: int) -> int | None:
+    """The first token (``last``: the last one) of a sentence that may meet one of ``conds``
+    (``default`` when ``conds`` is None: no bound known); None if no token may."""
+    best: int | None = None
+    for cond in conds if conds is not None else ():
+        at: int | None = None  # every requirement of the token must be met at one token
+        for alternatives in cond:
+            where = [have[a][last] for a in alternatives if a in have]
+            if not where:
+                at = None
+                break
+            pos = max(where) if last else min(where)
+            at = pos if at is None else min(at, pos) if last else max(at, pos)
+        if at is not None:
+            best = at if best is None else max(best, at) if last else min(best, at)
+    return default if conds is None else best
+
+
 def _matches(eng: Engine, doc: Doc, sent_ids: list[int],
-             present: dict[int, set[str]]) -> list[tuple[int, int, int, list[int]]]:
+             present: dict[int, Carried]) -> list[tuple[int, int, int, list[int]]]:
     """Matcher hits, doc-relative, in the busy sentences (the keys of ``present``: see
-    :func:`_annotate`), each sentence walked only by the Matchers whose requirements it holds; in
-    order of position."""
+    :func:`_annotate`), each sentence walked only by the Matchers whose requirements it holds, and
+    only from the first token a match may begin at to the last it may end at; in order of
+    position."""
     out: list[tuple[int, int, int, list[int]]] = []
     i, n = 0, len(sent_ids)
     while i < n:
@@ -691,11 +799,17 @@ def _matches(eng: Engine, doc: Doc, sent_ids: list[int],
             j += 1
         have = present.get(sent_ids[i])
         if have is not None:
-            span = doc[i:j]
-            for need, matcher in eng.groups:
-                if all(not alternatives.isdisjoint(have) for alternatives in need):
-                    for match_id, start, end, align in matcher(span, with_alignments=True):
-                        out.append((match_id, start + i, end + i, align))
+            keys = set(have)
+            offered = {g for a in keys for g in eng.index.get(a, ())}
+            for g in sorted(offered.union(eng.unindexed)):
+                group = eng.groups[g]
+                if all(not alternatives.isdisjoint(keys) for alternatives in group.need):
+                    a = _bound(group.starts, have, False, i)
+                    b = _bound(group.ends, have, True, j - 1)
+                    if a is None or b is None or a > b:
+                        continue
+                    for match_id, start, end, align in group.matcher(doc[a:b + 1], with_alignments=True):
+                        out.append((match_id, start + a, end + a, align))
         i = j
     out.sort(key=lambda m: (m[1], m[2], eng.order.get(m[0], 0)))
     return out
