@@ -8,7 +8,7 @@ the definite/indefinite pair of the first word is derived (وزير <-> الوز
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ner_ar.keys import _CONJ, clitic_variants, key, token_key, trailing_punct
@@ -75,23 +75,36 @@ def tag_classes(keys: Sequence[str], only: str | None = None) -> dict[int, set[s
     conjunction proclitic (والسفير) is also marked ``CONJ``: it starts a new item, not an apposition;
     one that needed ب or ل (بمديرة, للرئيس) is marked ``B_CLITIC`` or ``L_CLITIC``. ``only``: look
     up that one class's entries (much faster where other classes' entries are everywhere)."""
-    index, _ = _index(only)
     classes: dict[int, set[str]] = {}
     n = len(keys)
     for i, k in enumerate(keys):
         if not k:
             continue
-        for _plen, base in clitic_variants(k):
-            for rest, cls in index.get(base, ()):
-                j = i + 1 + len(rest)
-                if j <= n and all(keys[i + 1 + m] == w for m, w in enumerate(rest)):
-                    for t in range(i, j):
-                        classes.setdefault(t, set()).add(cls)
-                    if _plen and k[0] in _CONJ:
-                        classes[i].add("CONJ")
-                    # بمديرة, للرئيس: the entry is a preposition's object (not an apposition).
-                    if "ب" in k[:_plen]:
-                        classes[i].add("B_CLITIC")
-                    if "ل" in k[:_plen]:
-                        classes[i].add("L_CLITIC")
+        for rest, cls, marks in _hits(k, only):
+            j = i + 1 + len(rest)
+            if j <= n and (not rest or tuple(keys[i + 1:j]) == rest):
+                for t in range(i, j):
+                    classes.setdefault(t, set()).add(cls)
+                if marks:
+                    classes[i].update(marks)
     return classes
+
+
+@lru_cache(maxsize=200_000)
+def _hits(k: str, only: str | None) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]:
+    """The entries whose first word is token key ``k`` read with a proclitic cut or not: (the
+    entry's other words, its class, the marks its first token gets: ``CONJ`` after a conjunction
+    proclitic (والسفير starts a new item), ``B_CLITIC`` / ``L_CLITIC`` after ب / ل (بمديرة,
+    للرئيس: a preposition's object, not an apposition))."""
+    index, _ = _index(only)
+    out: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = []
+    for plen, base in clitic_variants(k):
+        marks: list[str] = []
+        if plen and k[0] in _CONJ:
+            marks.append("CONJ")
+        if "ب" in k[:plen]:
+            marks.append("B_CLITIC")
+        if "ل" in k[:plen]:
+            marks.append("L_CLITIC")
+        out += [(rest, cls, tuple(marks)) for rest, cls in index.get(base, ())]
+    return tuple(out)
