@@ -40,6 +40,10 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   with evidence in the document; a tagger's span of exactly the name becomes a place;
 - ``complete.facility_heads`` (:func:`add_facility_heads`, lexicons FAC_HEAD, FAC_QUALIFIER):
   ``مطار هواري بومدين الدولي`` becomes one FAC span, head included;
+- ``complete.local_institutions`` (:func:`add_local_institutions`,
+  ``gazetteer/data/institutions.tsv``): a head, its qualifiers and an eponym right before a town
+  (``المحكمة الابتدائية بسوسة``, ``المستشفى الجامعي الطاهر المعموري بنابل``) become one FAC or
+  ORG span; a person's span running over the town (``[ثامر ببوسالم]``) ends before it;
 - ``complete.team_heads`` (:func:`add_team_heads`, ``gazetteer/data/org_chains.tsv``): a team
   or force head before a place (``منتخب الأرجنتين``, ``نادي الكويت``) makes one ORG span;
 - ``complete.repeated_names`` (:func:`add_repeated_names`): a name found in one sentence becomes
@@ -65,6 +69,7 @@ from ner_ar.complete.chains import add_org_chains, add_team_heads
 from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
+from ner_ar.complete.institutions import add_local_institutions
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
 from ner_ar.complete.news import add_news_names
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
@@ -93,13 +98,14 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.place_nouns", add_places_after_nouns),
     ("complete.regions", add_region_places),
     ("complete.facility_heads", add_facility_heads),
+    ("complete.local_institutions", add_local_institutions),
     ("complete.team_heads", add_team_heads),
     ("complete.repeated_names", add_repeated_names),
     ("complete.facility_names", add_facility_names),
 ]
 
 __all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_team_heads", "add_places_after_nouns", "add_quoted_names",
-           "add_facility_heads", "add_facility_names", "add_repeated_names", "add_state_orgs", "complete_spans",
+           "add_facility_heads", "add_facility_names", "add_local_institutions", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
 

@@ -150,9 +150,11 @@ def _countries_named(keys: Sequence[str]) -> set[str]:
 def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """Governorates, provinces and towns of ``regions.tsv`` (``بمعتمدية بن قردان``, ``جندوبة``)
     become LOC spans where the tagger found nothing, and a tagger's span of exactly the name (``[بن
-    قردان]`` as a person) is retyped LOC. A name that is also a word or a person's name needs
+    قردان]`` as a person) is retyped LOC; the tagger's place pieces inside a longer name give way
+    to it (``ذي [قار]``). A name that is also a word or a person's name needs
     evidence (its evidence level): the country or another of its sure places named in the
-    document, and/or a cue right before it (a place noun, في, a proclitic ب or ل)."""
+    document, and/or a cue right before it (a place noun, في, a proclitic ب or ل, or و joining it to
+    an accepted name of the same country: ``مكثر والروحية``)."""
     found: list[tuple[int, int, str, str]] = []
     for i, k in enumerate(keys):
         if k and (hit := _region_at(keys, i)) is not None:
@@ -163,17 +165,21 @@ def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> li
     named = _countries_named(keys) | {regs[full][0].iso2 for *_, full in found if regs[full][1] == 0}
     nouns = place_nouns()
     ok: dict[int, tuple[int, int]] = {}
+    last = (-1, "")  # end and country of the latest accepted name
     for i, end, proclitic, full in found:
         place, level = regs[full]
         before = keys[i - 1] if i > 0 else ""
         noun = bool(before) and any(b in nouns for b in bases(before))
-        cue = noun or before == "في" or "ب" in proclitic
+        # joined by و to an accepted name of the same country: بين معتمديتي مكثر والروحية
+        joined = proclitic.startswith("و") and last == (i, place.iso2)
+        cue = noun or before == "في" or "ب" in proclitic or joined
         if level == 1:
             good = place.iso2 in named or cue or "ل" in proclitic
         else:
             good = level == 0 or (place.iso2 in named and cue)
         if good:
             ok[i] = (end, level)
+            last = (end, place.iso2)
 
     def propose(i: int, owner: list[int]) -> Proposal | None:
         if i not in ok:
@@ -188,6 +194,10 @@ def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> li
             s = spans[next(iter(covered))]
             if (s.start, s.end) == (i, end) and s.label in ("PER", "ORG", "MISC"):
                 return RawSpan("LOC", i, end), covered
+        # the tagger's place pieces of a longer name (ذي [قار]) give way to it
+        if end - i > 1 and all(spans[k].label in _PLACE_PIECES | {"GPE"} and spans[k].start >= i
+                               and spans[k].end <= end and spans[k].user is None for k in covered):
+            return RawSpan("LOC", i, end), covered
         return None
 
     return replace_scan(len(keys), spans, propose)

@@ -1,5 +1,6 @@
 """A name the tagger found in one sentence becomes a span where it recurs, untagged, elsewhere in
-the document (``لاريجاني``)."""
+the document (``لاريجاني``); so does a person's surname alone (``وقال الشاهد`` after ``يوسف
+الشاهد``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,29 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import bases, inside, nisba_adjective, owners
 from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import gazetteer
 from ner_ar.relations.lexicon import lexicons
 
 _REPEATED = ("PER", "ORG", "LOC")
 _MIN_SINGLE = 4  # letters in a one-word name that may be repeated: shorter ones are often words
+#: words after which a name's last word is no surname of its own (normalised keys)
+_PARTICLES = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "ولد", "اولاد", "ايت", "دي", "دو", "فان", "فون"})
 
 Name = tuple[str, ...]
+
+
+def _surname(words: Name, single_stop: frozenset[str]) -> str | None:
+    """The last word of a person's name of two or more words, when it may stand alone for the
+    person (``وقال الشاهد`` after ``يوسف الشاهد``): five letters or more with the article, four
+    without; not after a name particle (``عبد الله``, ``بن علي``), not a common, title or time word,
+    a nisba or a place."""
+    if len(words) < 2 or words[-2] in _PARTICLES:
+        return None
+    last = words[-1]
+    if len(last) < _MIN_SINGLE + last.startswith("ال") or last in single_stop:
+        return None
+    gaz = gazetteer()
+    return None if last in gaz.nisba or last in gaz.places else last
 
 
 def _document_names(keys: Sequence[str], spans: Sequence[RawSpan], single_stop: frozenset[str]
@@ -26,6 +44,9 @@ def _document_names(keys: Sequence[str], spans: Sequence[RawSpan], single_stop: 
         words = tuple(keys[s.start:s.end])
         if s.label not in _REPEATED or not words or not all(words):
             continue
+        if s.label == "PER" and (surname := _surname(words, single_stop)) is not None:
+            counts = votes.setdefault((surname,), {})
+            counts["PER"] = counts.get("PER", 0) + 1
         for base in bases(words[0]):
             name = (base, *words[1:])
             if len(name) == 1 and (len(base) < _MIN_SINGLE or base in single_stop):

@@ -13,8 +13,14 @@ from ner_ar.relations.lexicon import lexicons
 
 def _readings(k: str) -> list[tuple[int, str]]:
     """Proclitic readings of a token for organisation names: و ف ب ل, not ك (كابل is Kabul, not
-    كـ + آبل)."""
-    return [(plen, base) for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+    كـ + آبل), and none that cuts into a gazetteer place a shorter reading names (وبابل is و +
+    بابل, not وب + آبل)."""
+    variants = [(plen, base) for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+    places = gazetteer().places
+    shortest_place = min((plen for plen, base in variants if base in places), default=None)
+    if shortest_place is None:
+        return variants
+    return [(plen, base) for plen, base in variants if plen <= shortest_place]
 
 
 def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
