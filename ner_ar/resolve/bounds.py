@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from ner_ar.docstate import NisbaSpan, state
 from ner_ar.gazetteer import gazetteer
 from ner_ar.gazetteer.lookup import org_match
+from ner_ar.keys import clitic_variants
 from ner_ar.resolve.nisba import DESCRIPTORS, LEADING_NOISE, definite, in_lex, nisba_at
 
 
@@ -58,7 +59,11 @@ def bound_spans(doc: Doc) -> Doc:
             else:
                 break
         found = nisba_at(keys, r.start) if r.end > r.start and r.org is None else None
-        if found and found[0] == r.end and " ".join(keys[r.start:r.end]) not in places:
+        if found and found[0] == r.end and not any(
+                " ".join([base, *keys[r.start + 1:r.end]]) in places
+                for _plen, base in clitic_variants(keys[r.start])):
+            # (a place's name, read with its proclitic cut, is the place: مصر والسعودية are two
+            # countries, not Egypt and a nisba)
             # The tagger sometimes tags a bare nisba (الكوبيين): it is a mention of the country.
             st.nisbas.append(NisbaSpan(r.start, r.end, found[1], found[2]))
             r.end = r.start
