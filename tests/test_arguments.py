@@ -57,6 +57,12 @@ def test_town_name_starting_with_b_is_no_proclitic(extractor) -> None:  # type: 
     assert ("FAC", "مطار بنزرت") in ents
 
 
+def test_head_alone_before_a_town_is_no_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "قتل خمسة مدنيين في غارة على مستشفى بعفرين أمس.")
+    assert ("GPE", "عفرين") in ents
+    assert not any(n.startswith("مستشفى") for _, n in ents)
+
+
 def test_person_span_over_a_town_ends_before_it(extractor) -> None:  # type: ignore[no-untyped-def]
     doc, ents = _ents(extractor, "تفوقت تلميذة من المدرسة الابتدائية الهادي شاكر بتالة من ولاية القصرين.")
     assert ("GPE", "تالة") in ents

@@ -124,7 +124,10 @@ def _split_places(keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
         if s.end - s.start >= 2 and s.user is None \
                 and (s.label == "PER" or (s.label in ("ORG", "FAC") and _head_type(keys[s.start]))) \
                 and _untagged_b_place(keys, last) == s.end:
-            out += [RawSpan(s.label, s.start, last), RawSpan("LOC", last, s.end)]
+            if s.label == "PER" or last - s.start > 1:
+                out.append(RawSpan(s.label, s.start, last))
+            # else the head alone is no name (غارة على [مستشفى بعفرين]): only the town stays
+            out.append(RawSpan("LOC", last, s.end))
             changed = True
         else:
             out.append(s)
