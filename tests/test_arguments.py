@@ -116,3 +116,65 @@ def test_tunisian_president_named_whole(extractor) -> None:  # type: ignore[no-u
     assert ("PER", "الباجي قائد السبسي") in ents
     _, ents = _ents(extractor, "وقال حافظ قايد السبسي إن الحزب موحد.")
     assert ("PER", "حافظ قايد السبسي") in ents
+
+
+# -- stations named by construction ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وقال المدير في تصريح لإذاعة شمس أف أم إن الموسم ناجح.", "شمس أف أم"),
+    ("وأكد النائب لـ\"ديوان إف إم\" أن الجلسة تأجلت.", "ديوان إف إم"),
+    ("ذكرت القناة الثانية الإسرائيلية أن الحكومة ستجتمع.", "القناة الثانية"),
+    ("وقال اللاعب في مقابلة مع القناة 12 إنه سيعود.", "القناة 12"),
+])
+def test_station_names(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents
+
+
+def test_statement_to_a_station(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.extract("وقال رئيس البلدية كمال الدريدي لإذاعة شمس أف أم إن الأشغال ستنتهي قريبا.")
+    assert ("statement_to", "كمال الدريدي", "شمس أف أم") in _rels(doc)
+
+
+@pytest.mark.parametrize("text", [
+    "وأكد أن أم الضحية نقلت إلى المستشفى.",  # أم "mother" with no أف before it
+    "وعبرت القناة السفن بسلام أمس.",  # القناة with no number
+])
+def test_no_station_without_its_construction(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert not {n for t, n in ents if t == "ORG"}
+
+
+# -- state bodies with adjectives, and a portfolio naming its ministry ----------------------------
+
+@pytest.mark.parametrize(("text", "name", "state"), [
+    ("أعلن الجيش الوطني الليبي سيطرته على الميناء.", "الجيش الوطني الليبي", "ليبيا"),
+    ("نفت المخابرات المركزية الأمريكية صحة التقرير.", "المخابرات المركزية الأمريكية", "الولايات المتحدة"),
+    ("واستدعت الخارجية الجزائرية السفير الفرنسي.", "الخارجية الجزائرية", "الجزائر"),
+    ("وأعلنت الداخلية المغربية تفكيك خلية.", "الداخلية المغربية", "المغرب"),
+])
+def test_state_body_with_adjectives_or_portfolio(extractor, text: str, name: str, state: str) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents
+    assert ("part_of", name, state) in _rels(doc)
+
+
+@pytest.mark.parametrize("text", [
+    "وقال وزير الخارجية الجزائري إن الحدود مغلقة.",  # the nisba is the minister's
+    "وقالت وزيرة الداخلية البريطانية إن القانون سيتغير.",  # after a title
+    "وقال المتحدث باسم الخارجية الروسية إن موسكو سترد.",  # a spokesman's title
+    "وتراجع الاقتصاد الروسي هذا العام.",  # not every portfolio names a body
+])
+def test_no_portfolio_body_inside_a_title(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert not {n for t, n in ents if t == "ORG"}
+
+
+# -- Tunisian news names -----------------------------------------------------------------------------
+
+def test_tunisian_clubs_and_bodies(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.extract("وصادق مجلس نواب الشعب على القانون بعد فوز النجم الساحلي على النادي الإفريقي.")
+    mentions = {(e.type.value, m.text) for e in doc.entities for m in e.mentions}
+    assert {("ORG", "مجلس نواب الشعب"), ("ORG", "النجم الساحلي"), ("ORG", "النادي الإفريقي")} <= mentions
+    # an alias names the club by its full name
+    assert "النجم الرياضي الساحلي" in {e.name for e in doc.entities}

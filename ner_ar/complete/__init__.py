@@ -20,6 +20,8 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
 - ``complete.quoted_names`` (:func:`add_quoted_names`, ``gazetteer/data/org_heads.txt``): a
   name in quotes after an organisation or media head (``صحيفة "المحور"``, ``تنظيم "داعش"``), or a
   Latin-script name after a media head (``لإذاعة RTL``), is an ORG span;
+- ``complete.media_names`` (:func:`add_media_names`): a station named by a word and ``أف أم``
+  (``الجوهرة أف أم``) or by ``القناة`` and its number (``القناة العاشرة``) is one ORG span;
 - ``complete.gazetteer_orgs`` (:func:`add_gazetteer_orgs`, ``gazetteer/data/organisations.tsv``):
   ``الناتو``, ``والأمم المتحدة`` become ORG spans where the tagger missed them;
 - ``complete.news_names`` (:func:`add_news_names`, ``gazetteer/data/news_names.tsv``): names
@@ -71,6 +73,7 @@ from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
 from ner_ar.complete.institutions import add_local_institutions
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
+from ner_ar.complete.media import add_media_names
 from ner_ar.complete.news import add_news_names
 from ner_ar.complete.orgs import add_gazetteer_orgs, org_match
 from ner_ar.complete.places import add_gazetteer_places, add_places_after_nouns, add_region_places
@@ -90,6 +93,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.split_part_of", split_at_part_of),
     ("complete.split_local_title", split_place_from_person),
     ("complete.quoted_names", add_quoted_names),
+    ("complete.media_names", add_media_names),
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
     ("complete.news_names", add_news_names),
     ("complete.state_orgs", add_state_orgs),
@@ -105,7 +109,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
 ]
 
 __all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_team_heads", "add_places_after_nouns", "add_quoted_names",
-           "add_facility_heads", "add_facility_names", "add_local_institutions", "add_repeated_names", "add_state_orgs", "complete_spans",
+           "add_facility_heads", "add_facility_names", "add_local_institutions", "add_media_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
 

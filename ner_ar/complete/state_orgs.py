@@ -1,5 +1,8 @@
 """A state body with the article and its state's nisba (``للبحرية الروسية``, ``وزارة الدفاع
-الأمريكية``) becomes an ORG span (lexicons STATE_INSTITUTION, MINISTRY, PORTFOLIO)."""
+الأمريكية``) becomes an ORG span (lexicons STATE_INSTITUTION, MINISTRY, PORTFOLIO); up to two
+adjectives may come before the nisba (``الجيش الوطني الليبي``), and a few portfolios name their
+ministry alone (``الخارجية الروسية``; kinds ``state_adj`` and ``state_word`` of
+``gazetteer/data/org_chains.tsv``)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
+from ner_ar.complete.chains import chain_words
 from ner_ar.complete.spans import Proposal, inside, lex_end, nisba_end, replace_scan
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import gazetteer
@@ -63,19 +67,47 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
                     continue
             if not any(w.startswith("ال") for w in words):
                 continue
+            j = _adjectives_end(keys, j)
             found = nisba_end(keys, j) if keys[j:j + 1] and keys[j].startswith("ال") else None
             if found and found[1] not in gazetteer().ambiguous_nisba:
                 return j, found[0]
             if needs_portfolio:
                 return j, j  # وزارة الداخلية: a ministry is named by its portfolio alone
+    if any(base in chain_words().get("state_word", ()) for _plen, base in clitic_variants(keys[i])) \
+            and not _after_title(keys, i):
+        # الخارجية الروسية, الادعاء العام التشيكي: one word names the body before the nisba, and
+        # the nisba agrees with it (وزير الخارجية الروسي: the nisba is the minister's)
+        j = _adjectives_end(keys, i + 1)
+        found = nisba_end(keys, j) if keys[j:j + 1] and keys[j].startswith("ال") else None
+        if found and found[1] not in gazetteer().ambiguous_nisba \
+                and keys[i].endswith("ه") == keys[found[0] - 1].endswith("ه"):
+            return j, found[0]
     return None
+
+
+def _after_title(keys: Sequence[str], i: int) -> bool:
+    """Token ``i`` follows a title (وزير الخارجية, وزيرة الداخلية, المتحدث باسم الخارجية): the
+    portfolio is the title's."""
+    lex = lexicons()
+    titles = lex["TITLE_GOV"] | lex["TITLE_JOB"] | lex["TITLE_MOD"] | lex["SPEAKS_FOR"]
+    return i > 0 and any(base in titles for _plen, base in clitic_variants(keys[i - 1]))
+
+
+def _adjectives_end(keys: Sequence[str], j: int) -> int:
+    """Past up to two adjectives of kind ``state_adj`` (``org_chains.tsv``) at token ``j``, when a
+    nisba follows them: الجيش [الوطني] الليبي, المخابرات [المركزية] الأمريكية."""
+    adjs = chain_words().get("state_adj", frozenset())
+    t = j
+    while t < len(keys) and t - j < 2 and keys[t] in adjs:
+        t += 1
+    return t if t > j and nisba_end(keys, t) is not None else j
 
 
 def add_state_orgs(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """ORG spans for state bodies with their nisba outside the model's spans: ``الجيش العراقي``,
     ``للبحرية الروسية``, ``وزارة الخارجية الأمريكية``. A span the model put on the nisba alone
     joins the body's, and so does one it put on the head alone (``[الجيش] السوري``)."""
-    first = _state_heads()
+    first = _state_heads().keys() | chain_words().get("state_word", frozenset())
 
     def propose(i: int, owner: list[int]) -> Proposal | None:
         head_span = spans[owner[i]] if owner[i] != -1 else None

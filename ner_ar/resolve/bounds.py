@@ -53,8 +53,9 @@ def bound_spans(doc: Doc) -> Doc:
                     continue
                 r.start += 1
             elif r.label != "PER" and in_lex(keys, i, DESCRIPTORS) is not None \
-                    and not any(k.startswith(("ال", "لل")) for k in keys[i + 1:r.end]):
-                # وكالة سبوتنيك -> سبوتنيك, but وكالة تونس افريقيا للأنباء is a name whole.
+                    and not any(k.startswith(("ال", "لل")) or k.isdigit() for k in keys[i + 1:r.end]):
+                # وكالة سبوتنيك -> سبوتنيك, but وكالة تونس افريقيا للأنباء (and القناة 13) is a
+                # name whole.
                 r.start += 1
             else:
                 break
