@@ -17,7 +17,7 @@ the town: an untagged gazetteer or region name after ب becomes a LOC span (``ب
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc
 
@@ -53,7 +53,9 @@ def institution_words() -> dict[str, frozenset[str]]:
     return {kind: frozenset(words) for kind, words in out.items()}
 
 
+@lru_cache(maxsize=1 << 16)
 def _head_type(k: str) -> str | None:
+    """FAC or ORG when token key ``k`` is a head of ``institutions.tsv`` (a proclitic allowed)."""
     words = institution_words()
     for b in bases(k):
         if b in words["fac_head"]:
@@ -138,8 +140,7 @@ def add_local_institutions(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) 
     """One FAC or ORG span per head + qualifiers (+ eponym) right before a place (see the module
     docstring); the person spans inside the eponym give way."""
     words = institution_words()
-    heads = words["fac_head"] | words["org_head"]
-    if not any(b in heads for k in set(keys) if k for b in bases(k)):
+    if not any(_head_type(k) for k in keys if k):
         return spans
     spans = _split_places(keys, spans)
     qualifiers = words["qualifier"]

@@ -34,12 +34,17 @@ def _fm_end(keys: Sequence[str], j: int) -> int | None:
 def add_media_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """One ORG span per station name of the module docstring; the model's spans inside it give
     way, one running beyond it leaves it alone (then the tagger's name stands)."""
+    n = len(keys)
+
     def propose(i: int, owner: list[int]) -> Proposal | None:
+        nxt = keys[i + 1] if i + 1 < n else ""
+        if not nxt or not (nxt in _F or nxt in _ORDINALS or nxt.isdigit() or nxt.lower() == "fm"):
+            return None  # the cheap test first: most tokens stop here
         k = keys[i]
         if not k or k in _QUOTES or (owner[i] != -1 and spans[owner[i]].start != i):
             return None
         if _CHANNEL in bases(k):
-            end = i + 2 if i + 1 < len(keys) and (keys[i + 1] in _ORDINALS or keys[i + 1].isdigit()) else None
+            end = i + 2 if nxt in _ORDINALS or nxt.isdigit() else None
         else:
             end = _fm_end(keys, i + 1) if any(ch.isalpha() for ch in k) and k not in _F else None
         if end is None:
