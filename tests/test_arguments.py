@@ -178,3 +178,23 @@ def test_tunisian_clubs_and_bodies(extractor) -> None:  # type: ignore[no-untype
     assert {("ORG", "مجلس نواب الشعب"), ("ORG", "النجم الساحلي"), ("ORG", "النادي الإفريقي")} <= mentions
     # an alias names the club by its full name
     assert "النجم الرياضي الساحلي" in {e.name for e in doc.entities}
+
+
+# -- regions of large countries, dual nisbas ------------------------------------------------------
+
+def test_two_states_before_a_dual_nisba(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "ضربت العواصف ولايتي أوكلاهوما وكانساس الأمريكيتين أمس.")
+    assert {("GPE", "أوكلاهوما"), ("GPE", "كانساس")} <= ents
+    rels = _rels(doc)
+    assert {("located_in", "أوكلاهوما", "الولايات المتحدة"), ("located_in", "كانساس", "الولايات المتحدة")} <= rels
+
+
+def test_dual_nisba_names_no_body(extractor) -> None:  # type: ignore[no-untyped-def]
+    # the two Russian bases: البحرية الروسيتين is no navy
+    _, ents = _ents(extractor, "لم تستهدف الضربات القاعدتين الجوية والبحرية الروسيتين في سوريا.")
+    assert not {n for t, n in ents if t == "ORG"}
+
+
+def test_islands_keep_their_plural_head(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "انتقلت والدته من جزر ماديرا إلى العاصمة البرتغالية.")
+    assert "ماديرا" not in {n for _, n in ents}

@@ -84,6 +84,14 @@ def gazetteer() -> Gazetteer:
     for iso, forms in _rows("nisba_plural.tsv"):
         for f in forms.split("|"):
             nisba[normalize_key("ال" + f)] = iso
+    # Duals, regular like the plurals but not in nisba.tsv: الأمريكيتين, الأمريكيتان, الأمريكيان
+    # (ولايتي أيوا وإيلينوي الأميركيتين). The masculine oblique dual (الأمريكيين) is the plural's form.
+    for k, iso in list(nisba.items()):
+        if k.endswith("يه"):
+            for dual in (k[:-1] + "تين", k[:-1] + "تان"):
+                nisba.setdefault(dual, iso)
+        elif k.endswith("ي"):
+            nisba.setdefault(k + "ان", iso)
     # Hand-written regions (regions.tsv) override a geonames city of the same name, never a country.
     for k, (region, _evidence) in regions().items():
         if places.get(k) is None or places[k].kind != "country":

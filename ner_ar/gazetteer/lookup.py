@@ -23,12 +23,18 @@ def _readings(k: str) -> list[tuple[int, str]]:
     return [(plen, base) for plen, base in variants if plen <= shortest_place]
 
 
+#: Endings of the dual nisbas (الأمريكيتين, الأمريكيتان, الأمريكيان): they agree with two things
+#: (القاعدتين الجوية والبحرية الروسيتين), never with one body's name.
+_DUAL = ("يتين", "يتان", "يان")
+
+
 def nisba_end(keys: Sequence[str], i: int) -> tuple[int, str] | None:
-    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic)."""
+    """(end token, iso2) of the longest nisba starting exactly at token ``i`` (no proclitic); not a
+    dual, which names no body."""
     gaz = gazetteer()
     for n in range(min(3, len(keys) - i), 0, -1):
         words = keys[i:i + n]
-        if all(words):
+        if all(words) and not words[-1].endswith(_DUAL):
             iso = gaz.nisba.get(" ".join(words))
             if iso:
                 return i + n, iso

@@ -57,6 +57,11 @@ def bound_spans(doc: Doc) -> Doc:
                 # وكالة سبوتنيك -> سبوتنيك, but وكالة تونس افريقيا للأنباء (and القناة 13) is a
                 # name whole.
                 r.start += 1
+            elif r.label != "PER" and keys[i].endswith("تي") and in_lex(keys, i, ("PLACE_PLURAL",)) is not None \
+                    and " ".join(keys[i + 1:r.end]) in places:
+                # بولايتي [أيوا]: a dual place noun before a gazetteer place (a plural may be the
+                # name's own: جزر ماديرا)
+                r.start += 1
             else:
                 break
         found = nisba_at(keys, r.start) if r.end > r.start and r.org is None else None
