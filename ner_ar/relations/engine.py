@@ -90,14 +90,16 @@ def expand(spec: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
     op = spec.get("op")
     if "ent" in spec:
         first: dict[str, Any] = {"TAG": _tags(spec["ent"], "B-")}
-        if "lex" in spec and "not_lex" in spec:  # وبيونغ يانغ: B_CLITIC, but after و ("and in")
+        if "lex_all" in spec:  # in every one of the classes (لوكالة: L_CLITIC and MEDIA)
+            no = _as_list(spec.get("not_lex", []))
+            first["LEMMA"] = {"REGEX": "^" + (r"(?!.*\|(" + "|".join(no) + r")\|)" if no else "")
+                              + "".join(rf"(?=.*\|{c}\|)" for c in spec["lex_all"])}
+        elif "lex" in spec and "not_lex" in spec:  # وبيونغ يانغ: B_CLITIC, but after و ("and in")
             first["LEMMA"] = _lex_not(spec["lex"], spec["not_lex"])
         elif "lex" in spec:
             first["LEMMA"] = _lemma(spec["lex"])
         elif "not_lex" in spec:
             first["LEMMA"] = _not_lemma(spec["not_lex"])
-        elif "lex_all" in spec:  # in every one of the classes (لوكالة: L_CLITIC and MEDIA)
-            first["LEMMA"] = {"REGEX": "^" + "".join(rf"(?=.*\|{c}\|)" for c in spec["lex_all"])}
         if spec.get("sent_start"):
             first["IS_SENT_START"] = True
         toks = [(first, False), ({"TAG": _tags(spec["ent"], "I-"), "OP": "*"}, False)]
