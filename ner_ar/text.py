@@ -78,11 +78,12 @@ def tokenizer() -> Language:
     spaCy's suffix rules split a full stop or comma off a word only after a letter; one more rule
     splits them off after a diacritic or tatweel too (``القاهرةَ.`` is ``القاهرةَ`` + ``.``), and
     an infix rule splits a comma or semicolon glued between two Arabic words
-    (``إفريقيا،ماريا`` is ``إفريقيا`` + ``،`` + ``ماريا``)."""
+    (``إفريقيا،ماريا`` is ``إفريقيا`` + ``،`` + ``ماريا``), another a quote between a proclitic
+    and a name (``لـ"سكاي`` is ``لـ`` + ``"`` + ``سكاي``)."""
     nlp = spacy.blank("ar")
     suffixes = [*nlp.Defaults.suffixes, _AFTER_DIACRITIC]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
-    infixes = [*nlp.Defaults.infixes, _COMMA_BETWEEN_WORDS]
+    infixes = [*nlp.Defaults.infixes, _COMMA_BETWEEN_WORDS, _QUOTE_AFTER_CLITIC]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     return nlp
 
@@ -91,6 +92,10 @@ _AFTER_DIACRITIC = r"(?<=[\u064B-\u065F\u0670\u0640])[\.\!\?؟،؛:…,;]"
 # A comma or semicolon with no space after it, between two Arabic words (إفريقيا،ماريا): its own
 # token, so that the word after it can begin a name.
 _COMMA_BETWEEN_WORDS = r"(?<=[\u0621-\u064A\u064B-\u065F])[،؛,;](?=[\u0621-\u064A])"
+# A quote between a proclitic (with or without a tatweel) and the quoted name (لـ"سكاي نيوز",
+# و"الأهرام", بـ«الجزيرة»): its own token, so that the name after it is looked up and tagged alone.
+_QUOTE_AFTER_CLITIC = ("(?:" + "|".join(rf"(?<=^{c})" for c in (
+    "[وفبلك]", "[وفبلك]\u0640", "[وف][بلك]", "[وف][بلك]\u0640")) + ")[\"«“'](?=[\u0621-\u064A])")
 
 
 _LONG_RUN = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")

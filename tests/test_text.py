@@ -83,3 +83,31 @@ def test_name_after_a_glued_comma_is_found(extractor) -> None:  # noqa: ANN001
     doc = extractor.extract(text)
     names = {e.name for e in doc.entities if e.type.value == "PER"}
     assert "أيمن الصفدي" in names, names
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('قالت لـ"سكاي نيوز عربية"', ["قالت", "لـ", '"', "سكاي", "نيوز", "عربية", '"']),
+    ("وقال لـ«الجزيرة» إن", ["وقال", "لـ", "«", "الجزيرة", "»", "إن"]),
+    ('و"الأهرام" كتبت', ["و", '"', "الأهرام", '"', "كتبت"]),
+    ('ولـ"روسيا" دور', ["ولـ", '"', "روسيا", '"', "دور"]),
+    ('قال "الوزير" إن', ["قال", '"', "الوزير", '"', "إن"]),  # no clitic: spaCy's own prefix rule
+    ('كان "لا" جوابه', ["كان", '"', "لا", '"', "جوابه"]),  # لا is a word, not ل + quote
+])
+def test_quote_after_a_proclitic_is_a_token(text: str, words: list[str]) -> None:
+    assert [t.text for t in tokenize(text)] == words
+
+
+@pytest.mark.parametrize(("text", "speaker", "outlet"), [
+    ('وقال وزير الخارجية الروسي سيرغي لافروف لـ"سبوتنيك" إن الحوار مستمر.', "سيرغي لافروف", "سبوتنيك"),
+    ('وقال المتحدث العسكري أحمد المسماري لـ"سكاي نيوز عربية" إن القوات تقدمت.', "أحمد المسماري",
+     "سكاي نيوز عربية"),
+])
+def test_outlet_after_a_clitic_and_a_quote_is_found(extractor, text: str, speaker: str,  # noqa: ANN001
+                                                     outlet: str) -> None:
+    doc = extractor.extract(text)
+    found = {(doc.entity(r.subject).name, doc.entity(r.object).name) for r in doc.relations
+             if r.type.value == "statement_to"}
+    assert (speaker, outlet) in found, found
+    ent = next(e for e in doc.entities if e.name == outlet)
+    start = ent.mentions[0].start
+    assert text[start:start + len(outlet)] == outlet  # offsets index the caller's string
