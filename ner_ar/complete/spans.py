@@ -8,6 +8,7 @@ current :class:`~ner_ar.docstate.RawSpan` list; it returns the new list. Token i
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -58,10 +59,11 @@ def inside(owner: list[int], start: int, end: int) -> set[int]:
     return {owner[t] for t in range(start, end)} - {-1}
 
 
-def bases(k: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def bases(k: str) -> tuple[str, ...]:
     """The token's key less each proclitic reading (و ف ب ل; not ك: كبيرا is no كـبيرا), itself
-    last."""
-    return [base for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
+    last. Cached: every completion step asks it of every token."""
+    return tuple(base for plen, base in clitic_variants(k) if "ك" not in k[:plen])
 
 
 
