@@ -198,3 +198,54 @@ def test_dual_nisba_names_no_body(extractor) -> None:  # type: ignore[no-untyped
 def test_islands_keep_their_plural_head(extractor) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, "انتقلت والدته من جزر ماديرا إلى العاصمة البرتغالية.")
     assert "ماديرا" not in {n for _, n in ents}
+
+
+# -- round 2: the blind distribution's pool (ANT v2.1 lines 0-19999, ANT v1.1 odd lines) ------------
+
+@pytest.mark.parametrize(("text", "surname"), [
+    ("انضم المهاجم الجزائري إسلام سليماني إلى نيوكاسل. وقال المدرب إن إصابة سليماني تجددت.", "سليماني"),
+    ("قالت الطبيبة ماري بول كيني في جنيف إن اللقاح جاهز. ونقلت وكالة رويترز عن كيني القول إن التجارب انتهت.", "كيني"),
+])
+def test_surname_that_reads_as_a_nisba(extractor, text: str, surname: str) -> None:  # type: ignore[no-untyped-def]
+    # the tagger's span of the surname alone stays the person, not a mention of a country
+    doc = extractor.extract(text)
+    person = next(e for e in doc.entities if e.type.value == "PER" and e.name.endswith(surname))
+    assert sum(m.text == surname for m in person.mentions) == 1
+
+
+def test_nisba_alone_is_no_surname_without_the_full_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.extract("أعلنت الشرطة اعتقال شاب سوري في برلين. وقال الشاب السوري إنه بريء.")
+    assert not [e for e in doc.entities if e.type.value == "PER"]
+    assert ("GPE", "سوريا") in {(e.type.value, e.name) for e in doc.entities}
+
+
+@pytest.mark.parametrize(("text", "body", "state"), [
+    ("تقدمت القوات العراقية نحو الحدود بدعم من الطيران العراقي.", "القوات العراقية", "العراق"),
+    ("قصف الطيران الروسي مواقع في ريف إدلب صباح اليوم.", "الطيران الروسي", "روسيا"),
+    # (part_of for a body the relation rules' lexicons do not list is theirs to add)
+    ("صوت أعضاء مجلس العموم البريطاني على الاتفاق مساء أمس.", "مجلس العموم البريطاني", None),
+])
+def test_state_heads_with_their_nisba(extractor, text: str, body: str, state: str | None) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, text)
+    assert ("ORG", body) in ents
+    assert state is None or ("part_of", body, state) in _rels(doc)
+
+
+@pytest.mark.parametrize("text", [
+    "انسحبت القوات الحكومية من المدينة بعد قصف الطيران الحربي.",
+    "قالت هيئة الطيران المدني الروسية إن الرحلات ستستأنف الأسبوع المقبل.",
+])
+def test_state_heads_need_their_own_nisba(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert not {n for t, n in ents if t == "ORG" and n.startswith(("القوات", "الطيران"))}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("وأشار المرصد السوري لحقوق الإنسان إلى مقتل عشرة مدنيين في قصف جوي.", "المرصد السوري لحقوق الإنسان"),
+    ("قال رئيس حكومة الوحدة الوطنية إن الإصلاحات ستتواصل.", "حكومة الوحدة الوطنية"),
+    ("قال القيادي في الحزب الجمهوري إن حزبه يرفض مشروع القانون.", "الحزب الجمهوري"),
+    ("ونقلت صحيفة معاريف العبرية عن مصادر أمنية أن الجيش يستعد لمناورة.", "معاريف"),
+])
+def test_news_bodies_of_the_pool(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents

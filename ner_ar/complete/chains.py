@@ -35,6 +35,7 @@ def chain_words() -> dict[str, frozenset[str]]:
         if line.strip() and not line.startswith("#"):
             kind, word = line.split("\t")
             out.setdefault(kind, set()).add(key(word))
+    out["state_head_first"] = {w.split()[0] for w in out.get("state_head", ())}
     return {kind: frozenset(words) for kind, words in out.items()}
 
 

@@ -22,13 +22,16 @@ from ner_ar.relations.lexicon import lexicons
 @cache
 def _state_heads() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
     """First word -> [(other words, needs a portfolio)], longest first, for STATE_INSTITUTION
-    and MINISTRY entries."""
+    and MINISTRY entries and the ``state_head`` rows of ``org_chains.tsv``."""
     lex = lexicons()
     heads: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
     for cls, portfolio in (("STATE_INSTITUTION", False), ("MINISTRY", True)):
         for entry in lex[cls]:
             words = entry.split()
             heads.setdefault(words[0], []).append((tuple(words[1:]), portfolio))
+    for entry in chain_words().get("state_head", ()):  # org_chains.tsv: القوات العراقية, مجلس العموم البريطاني
+        words = entry.split()
+        heads.setdefault(words[0], []).append((tuple(words[1:]), False))
     for lst in heads.values():
         lst.sort(key=lambda item: -len(item[0]))
     return heads
@@ -85,6 +88,15 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+def _in_genitive(keys: Sequence[str], i: int) -> bool:
+    """A ``state_head`` body (``org_chains.tsv``) right after an organisation head without the
+    article is that organisation's genitive (هيئة [الطيران المدني الروسية]), not a body of its own."""
+    heads = chain_words()
+    if i == 0 or keys[i] not in heads.get("state_head_first", ()):
+        return False
+    return any("ال" + base in heads.get("head", ()) for _plen, base in clitic_variants(keys[i - 1]))
+
+
 def _after_title(keys: Sequence[str], i: int) -> bool:
     """Token ``i`` follows a title (وزير الخارجية, وزيرة الداخلية, المتحدث باسم الخارجية): the
     portfolio is the title's."""
@@ -115,7 +127,7 @@ def add_state_orgs(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
                 or not any(base in first for _, base in clitic_variants(keys[i])):
             return None
         found = _state_org_at(keys, i)
-        if found is None:
+        if found is None or _in_genitive(keys, i):
             return None
         nisba, end = found
         covered = inside(owner, i, end)

@@ -28,6 +28,10 @@ def bound_spans(doc: Doc) -> Doc:
     toks, keys = st.tokens, st.keys
     places = gazetteer().places
     st.spans.sort(key=lambda s: s.start)
+    # last words of the persons' names of two or more words: a tagged PER span of one such word
+    # without the article is that surname, though it reads as a nisba (إسلام سليماني ... سليماني)
+    surnames = {keys[r.end - 1] for r in st.spans
+                if r.label == "PER" and r.end - r.start > 1 and not definite(keys[r.end - 1])}
     for r in st.spans:
         if r.user is not None:
             continue  # a user's entry keeps its bounds and type
@@ -65,7 +69,8 @@ def bound_spans(doc: Doc) -> Doc:
             else:
                 break
         found = nisba_at(keys, r.start) if r.end > r.start and r.org is None else None
-        if found and found[0] == r.end and not any(
+        if found and found[0] == r.end and not (
+                r.label == "PER" and r.end - r.start == 1 and keys[r.start] in surnames) and not any(
                 " ".join([base, *keys[r.start + 1:r.end]]) in places
                 for _plen, base in clitic_variants(keys[r.start])):
             # (a place's name, read with its proclitic cut, is the place: مصر والسعودية are two
