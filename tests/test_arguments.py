@@ -249,3 +249,32 @@ def test_state_heads_need_their_own_nisba(extractor, text: str) -> None:  # type
 def test_news_bodies_of_the_pool(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
     assert ("ORG", name) in ents
+
+
+# -- hashtags (ANT v2.1 lines 0-19999: about one article in seven) --------------------------------
+
+def test_hashtag_names_of_the_gazetteers(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "قال المتحدث إن #الولايات_المتحدة مستعدة للحوار مع #كوريا_الشمالية و#الاتحاد_الأوروبي، "
+                                 "وإن #الجيش_اليمني يتقدم.")
+    assert {("GPE", "الولايات المتحدة"), ("GPE", "كوريا الشمالية"), ("ORG", "الاتحاد الأوروبي"),
+            ("ORG", "الجيش اليمني")} <= ents
+    # the mention is the text as written, the # and a proclitic before it cut
+    assert {m.text for e in doc.entities for m in e.mentions} >= {"كوريا_الشمالية", "الاتحاد_الأوروبي"}
+
+
+def test_hashtags_that_name_nothing_known(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "وتنعكس نتائج #برنامج_التخصيص_السعودي على المواطن ضمن #رؤية_السعودية_2030 و#الاتفاق_النووي.")
+    assert not {n for _, n in ents if " " in n and ("برنامج" in n or "رؤية" in n or "الاتفاق" in n)}
+
+
+def test_surname_written_as_a_hashtag_joins_the_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "أعلن الرئيس الأميركي، دونالد #ترمب، الاثنين، أنه سيلتقي نظيره الروسي فلاديمير #بوتين.")
+    names = {n for t, n in ents if t == "PER"}
+    assert "دونالد" not in names and "فلاديمير" not in names
+    assert ("employee_of", "دونالد ترمب", "الولايات المتحدة") in _rels(doc) \
+        or ("employee_of", "دونالد ترامب", "الولايات المتحدة") in _rels(doc)
+
+
+def test_two_hashtags_are_two_names(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "وتصدر وسما #ترمب #بوتين قائمة الأكثر تداولا.")
+    assert not {n for _, n in ents if "ترمب" in n and "بوتين" in n}

@@ -29,6 +29,9 @@ pipeline runs them (:mod:`ner_ar.pipeline`); each names the data files it reads:
   mined from ANT v2.1 and reviewed, where the tagger found nothing or only a piece;
 - ``complete.state_orgs`` (:func:`add_state_orgs`, lexicons STATE_INSTITUTION, MINISTRY,
   PORTFOLIO, gazetteer nisbas): ``للبحرية الروسية``, ``وزارة الدفاع الأمريكية``;
+- ``complete.hashtags`` (:func:`add_hashtag_names`): a hashtag of words joined by ``_`` that
+  name a gazetteer place, organisation, facility, news name or state body (``#كوريا_الشمالية``)
+  becomes a span; a person's surname written as a hashtag (``دونالد #ترمب``) joins the name;
 - ``complete.org_chains`` (:func:`add_org_chains`, ``gazetteer/data/org_chains.tsv``): a
   definite organisation head, adjectives and a genitive with لل (``النقابة الوطنية للصحفيين
   التونسيين``) become one ORG span;
@@ -71,6 +74,7 @@ from ner_ar.complete.chains import add_org_chains, add_team_heads
 from ner_ar.complete.common_words import drop_common_words
 from ner_ar.complete.dashes import join_dash_surnames
 from ner_ar.complete.facilities import add_facility_heads, add_facility_names
+from ner_ar.complete.hashtags import add_hashtag_names
 from ner_ar.complete.institutions import add_local_institutions
 from ner_ar.complete.junk import drop_fixed_phrases, drop_latin_junk
 from ner_ar.complete.media import add_media_names
@@ -97,6 +101,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
     ("complete.gazetteer_orgs", add_gazetteer_orgs),
     ("complete.news_names", add_news_names),
     ("complete.state_orgs", add_state_orgs),
+    ("complete.hashtags", add_hashtag_names),
     ("complete.org_chains", add_org_chains),
     ("complete.gazetteer_places", add_gazetteer_places),
     ("complete.place_nouns", add_places_after_nouns),
@@ -109,7 +114,7 @@ COMPLETION_STEPS: list[tuple[str, Step]] = [
 ]
 
 __all__ = ["COMPLETION_STEPS", "DASHES", "RawSpan", "Step", "add_gazetteer_orgs", "add_gazetteer_places", "add_news_names", "add_org_chains", "add_team_heads", "add_places_after_nouns", "add_quoted_names",
-           "add_facility_heads", "add_facility_names", "add_local_institutions", "add_media_names", "add_repeated_names", "add_state_orgs", "complete_spans",
+           "add_facility_heads", "add_facility_names", "add_hashtag_names", "add_local_institutions", "add_media_names", "add_repeated_names", "add_state_orgs", "complete_spans",
            "drop_common_words", "drop_fixed_phrases", "drop_latin_junk", "join_dash_surnames", "org_match", "split_at_part_of",
            "split_place_from_person"]
 

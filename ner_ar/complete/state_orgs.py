@@ -88,6 +88,12 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+def state_org_words(words: Sequence[str]) -> bool:
+    """The keys ``words`` are exactly a state body with its nisba (``الجيش اليمني``)."""
+    found = _state_org_at(words, 0)
+    return found is not None and found[1] == len(words) and found[0] < found[1]
+
+
 def _in_genitive(keys: Sequence[str], i: int) -> bool:
     """A ``state_head`` body (``org_chains.tsv``) right after an organisation head without the
     article is that organisation's genitive (هيئة [الطيران المدني الروسية]), not a body of its own."""

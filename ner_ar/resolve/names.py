@@ -77,7 +77,10 @@ def name_spans(doc: Doc) -> Doc:
         # The name as written (ميليك –باغداساروف keeps its spacing), whitespace runs collapsed.
         begin = toks[r.start].idx + r.cut
         end = toks[r.end - 1].idx + len(toks[r.end - 1].text) - trailing_punct(toks[r.end - 1].text)
-        written = " ".join(text[begin:end].split())
+        written = text[begin:end]
+        if "#" in written or "_" in written:  # a hashtag's words (دونالد #ترمب, كوريا_الشمالية)
+            written = written.replace("#", " ").replace("_", " ")
+        written = " ".join(written.split())
         r.name = "ا" + written if elided_alef else written
     return doc
 
