@@ -224,6 +224,8 @@ def test_nisba_alone_is_no_surname_without_the_full_name(extractor) -> None:  # 
     ("قصف الطيران الروسي مواقع في ريف إدلب صباح اليوم.", "الطيران الروسي", "روسيا"),
     # (part_of for a body the relation rules' lexicons do not list is theirs to add)
     ("صوت أعضاء مجلس العموم البريطاني على الاتفاق مساء أمس.", "مجلس العموم البريطاني", None),
+    ("قال مسؤول في الإدارة الأميركية إن العقوبات ستشدد.", "الإدارة الأميركية", "الولايات المتحدة"),
+    ("استعادت القوات الحكومية السورية السيطرة على البلدة.", "القوات الحكومية السورية", "سوريا"),
 ])
 def test_state_heads_with_their_nisba(extractor, text: str, body: str, state: str | None) -> None:  # type: ignore[no-untyped-def]
     doc, ents = _ents(extractor, text)
@@ -234,6 +236,9 @@ def test_state_heads_with_their_nisba(extractor, text: str, body: str, state: st
 @pytest.mark.parametrize("text", [
     "انسحبت القوات الحكومية من المدينة بعد قصف الطيران الحربي.",
     "قالت هيئة الطيران المدني الروسية إن الرحلات ستستأنف الأسبوع المقبل.",
+    # the nisba agrees with another noun: the heroine, the airlines
+    "منحت الولايات المتحدة حق اللجوء لبطلة الطيران الأفغانية.",
+    "فتحت إيران مجالها الجوي أمام خطوط الطيران القطرية.",
 ])
 def test_state_heads_need_their_own_nisba(extractor, text: str) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, text)
@@ -278,3 +283,22 @@ def test_surname_written_as_a_hashtag_joins_the_name(extractor) -> None:  # type
 def test_two_hashtags_are_two_names(extractor) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, "وتصدر وسما #ترمب #بوتين قائمة الأكثر تداولا.")
     assert not {n for _, n in ents if "ترمب" in n and "بوتين" in n}
+
+
+# -- stations after لل and للـ", a time after a person's name -------------------------------------
+
+@pytest.mark.parametrize(("text", "name"), [
+    ('وأكد المكلف بالإعلام في تصريح للـ"جوهرة أف أم" أن الموقوف محكوم عليه.', "جوهرة أف أم"),
+    ("وقال المسؤول في تصريح للجوهرة أف أم إن الأشغال ستنتهي قريبا.", "الجوهرة أف أم"),
+])
+def test_station_after_two_letter_proclitic(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, text)
+    assert ("ORG", name) in ents
+
+
+def test_part_of_day_after_a_name_is_time(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "استقبل رئيس الجمهورية الباجي قايد السبسي صباح اليوم السبت بقصر قرطاج وزير الخارجية.")
+    assert ("PER", "الباجي قائد السبسي") in ents
+    # صباح is a name where no time follows
+    _, ents = _ents(extractor, "استقبل أمير الكويت الشيخ صباح الأحمد الجابر الصباح مساء أمس وزير الخارجية.")
+    assert ("PER", "صباح الأحمد الجابر الصباح") in ents

@@ -54,6 +54,8 @@ def add_media_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list
             return None
         if any((spans[c].start, spans[c].end, spans[c].label) == (i, end, "ORG") for c in covered):
             return None
-        return RawSpan("ORG", i, end), covered
+        # للجوهرة أف أم: ل + الجوهرة (the article's alef elided), named الجوهرة أف أم
+        clitic = (1, "ا" + k[1:]) if k.startswith("لل") and len(k) > 4 and k[2].isalpha() else None
+        return RawSpan("ORG", i, end, clitic=clitic), covered
 
     return replace_scan(len(keys), spans, propose)

@@ -3,7 +3,9 @@
 the user-gazetteer file format). Unlike a user's gazetteer, these fill gaps only: a name becomes a
 span where the tagger found nothing over it, or only pieces inside it (``[دونالد] ترامب``); a
 tagger span reaching beyond it (``إيفانكا ترامب``) stays, and a person's name right after a person
-span is that person's surname: it joins that span (``[إيفانكا] ترامب`` -> ``[إيفانكا ترامب]``)."""
+span is that person's surname: it joins that span (``[إيفانكا] ترامب`` -> ``[إيفانكا ترامب]``).
+First, a person's span that the tagger ran over ``صباح``/``مساء`` before a time word ends before
+it (``[قايد السبسي صباح] اليوم``)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ from ner_ar.complete.spans import inside, owners
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.user import UserGazetteer
+from ner_ar.relations.lexicon import lexicons
+
+#: words that end a person's name (صباح الأحمد) or begin a time (صباح اليوم)
+_PART_OF_DAY = frozenset({"صباح", "مساء"})
 
 
 @cache
@@ -27,6 +33,12 @@ def news_gazetteer() -> UserGazetteer:
 def add_news_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
     """A span for each news name the tagger missed or cut; its pieces give way."""
     gaz = news_gazetteer()
+    time_words = lexicons()["TIME_WORD"]
+    for s in spans:
+        # [قايد السبسي صباح] اليوم: صباح/مساء before a time word is the time, not a name
+        if s.label == "PER" and s.end - s.start > 1 and keys[s.end - 1] in _PART_OF_DAY \
+                and s.end < len(keys) and keys[s.end] in time_words:
+            s.end -= 1
     owner = owners(len(keys), spans)
     drop: set[int] = set()
     added: list[RawSpan] = []

@@ -72,6 +72,11 @@ def _state_org_at(keys: Sequence[str], i: int) -> tuple[int, int] | None:
                 continue
             j = _adjectives_end(keys, j)
             found = nisba_end(keys, j) if keys[j:j + 1] and keys[j].startswith("ال") else None
+            if found and " ".join(words) in chain_words().get("state_head", ()) \
+                    and words[0].endswith(("ه", "ات")) != keys[found[0] - 1].endswith("ه"):
+                # a state_head row and its nisba agree (القوات العراقية, الطيران العراقي; not بطلة
+                # الطيران الأفغانية, خطوط الطيران القطرية)
+                found = None
             if found and found[1] not in gazetteer().ambiguous_nisba:
                 return j, found[0]
             if needs_portfolio:

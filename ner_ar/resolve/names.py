@@ -61,6 +61,9 @@ def name_spans(doc: Doc) -> Doc:
         first = toks[r.start].text
         if r.cut == 0 and len(first) > 2 and first[0] in "وفبلك" and first[1] in _CLITIC_MARKS:
             r.cut = 1  # لـ"رويترز: the tatweel or quote after a letter marks it as a clitic
+        elif r.cut < 2 and len(first) > 3 and first[0] in "وفبلك" and first[1] in "بلك" \
+                and first[2] in _CLITIC_MARKS:
+            r.cut = 2  # للـ"جوهرة, وبـ"الناتو: two letters before the mark
         while r.cut < len(first) - 1 and first[r.cut] in _CLITIC_MARKS:
             r.cut += 1
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
