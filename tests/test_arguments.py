@@ -302,3 +302,20 @@ def test_part_of_day_after_a_name_is_time(extractor) -> None:  # type: ignore[no
     # صباح is a name where no time follows
     _, ents = _ents(extractor, "استقبل أمير الكويت الشيخ صباح الأحمد الجابر الصباح مساء أمس وزير الخارجية.")
     assert ("PER", "صباح الأحمد الجابر الصباح") in ents
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("رد رئيس الهيئة العامة للرياضة السعودية، تركي آل الشيخ، على الانتقادات.", "تركي آل الشيخ"),
+    ("وقال حفتر إن قواته ستواصل عملياتها في درنة.", "خليفة حفتر"),
+    ("وأضاف خامنئي في خطاب أن العقوبات لن تغير شيئا.", "علي خامنئي"),
+])
+def test_news_persons_of_the_pool(extractor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    doc = extractor.extract(text)
+    # named in full, or by the surname alone
+    assert any(e.type.value == "PER" and (e.name == name or name.endswith(" " + e.name))
+               for e in doc.entities)
+
+
+def test_turkish_stays_a_nisba_outside_the_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    _, ents = _ents(extractor, "قال مسؤول تركي إن المحادثات مع الجانب الروسي كانت إيجابية.")
+    assert ("GPE", "تركيا") in ents and not {n for t, n in ents if t == "PER"}
