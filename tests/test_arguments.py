@@ -319,3 +319,11 @@ def test_news_persons_of_the_pool(extractor, text: str, name: str) -> None:  # t
 def test_turkish_stays_a_nisba_outside_the_name(extractor) -> None:  # type: ignore[no-untyped-def]
     _, ents = _ents(extractor, "قال مسؤول تركي إن المحادثات مع الجانب الروسي كانت إيجابية.")
     assert ("GPE", "تركيا") in ents and not {n for t, n in ents if t == "PER"}
+
+
+def test_org_chain_stops_at_a_title_after_wa(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc, ents = _ents(extractor, "استقبل النادي أمس رئيس الهيئة العامة للرياضة السعودية والرئيس الشرفي للنادي.")
+    assert ("ORG", "الهيئة العامة للرياضة السعودية") in ents
+    # a continuation joined by و that is no title stays in the name
+    _, ents = _ents(extractor, "وقالت النقابة الوطنية للصحفيين التونسيين والمستقلين إن الحرية مهددة.")
+    assert ("ORG", "النقابة الوطنية للصحفيين التونسيين والمستقلين") in ents

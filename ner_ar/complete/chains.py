@@ -22,6 +22,7 @@ from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.lookup import org_match
 from ner_ar.keys import key
+from ner_ar.relations.lexicon import lexicons
 
 _MAX_AFTER = 6
 
@@ -37,6 +38,13 @@ def chain_words() -> dict[str, frozenset[str]]:
             out.setdefault(kind, set()).add(key(word))
     out["state_head_first"] = {w.split()[0] for w in out.get("state_head", ())}
     return {kind: frozenset(words) for kind, words in out.items()}
+
+
+@cache
+def _titles() -> frozenset[str]:
+    """Titles that begin a new phrase after و (الهيئة العامة للرياضة [والرئيس] الشرفي للنادي)."""
+    lex = lexicons()
+    return lex["TITLE_GOV"] | lex["TITLE_JOB"]
 
 
 def _chain_end(keys: Sequence[str], i: int) -> int | None:
@@ -55,7 +63,8 @@ def _chain_end(keys: Sequence[str], i: int) -> int | None:
     t += 1
     while t < len(keys) and t - j < _MAX_AFTER and keys[t]:
         k = keys[t]
-        if (k.startswith("وال") and len(k) > 4 and k[1:] not in heads) or k in adjs or k in nisba \
+        if (k.startswith("وال") and len(k) > 4 and k[1:] not in heads and k[1:] not in _titles()) \
+                or k in adjs or k in nisba \
                 or (k.startswith("ال") and k[-1] in "يه" and k not in words["function"]):
             t += 1
         else:
