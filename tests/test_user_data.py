@@ -145,6 +145,7 @@ BAD_YAML = {
     "no object slot": (_RULE.replace("as: object", "as: obj"), 1, "fills no subject and object slots"),
     "not YAML": ("- id: [unclosed\n", 2, "not valid YAML"),
     "no pattern": ("- id: user.r\n  type: met_with\n", 1, "no pattern"),
+    "unknown kind": (_RULE + "  kind: magic\n", 1, "unknown kind 'magic'"),
 }
 
 

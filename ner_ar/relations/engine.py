@@ -45,7 +45,7 @@ class Rule:
     id: str
     type: str
     confidence: float
-    kind: str = "matcher"  # or "gazetteer"
+    kind: str = "matcher"  # or "gazetteer", "meeting_place" (see RULE_KINDS)
     patterns: list[list[dict[str, Any]]] = field(default_factory=list)
     slots: list[list[str | None]] = field(default_factory=list)  # per pattern, per Matcher token
     slot_nisba: list[list[bool]] = field(default_factory=list)
@@ -251,6 +251,10 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
+#: What a rule may be: Matcher patterns (the default), or one of the built-in inferences: a city in
+#: its country by the gazetteer (``gazetteer``), a visit to the place a meeting was held in
+#: (``meeting_place``).
+RULE_KINDS = frozenset({"matcher", "gazetteer", "meeting_place"})
 #: The keys a rule, a token spec and an ``emit`` item may have (docs/rules.md explains each).
 RULE_KEYS = frozenset({"id", "type", "confidence", "kind", "pattern", "patterns", "emit", "examples",
                        "not_followed_by", "description", "blocked_by", "block_window", "overrides"})
@@ -310,6 +314,9 @@ def check_rule(raw: Any, path: str, known_classes: frozenset[str]) -> None:
     if isinstance(conf, bool) or not isinstance(conf, (int, float)) or not 0 <= conf <= 1:
         raise UserDataError(path, line, f"rule {raw['id']!r}: confidence must be a number from 0 to 1, "
                             f"not {conf!r}")
+    if raw.get("kind", "matcher") not in RULE_KINDS:
+        raise UserDataError(path, line, f"rule {raw['id']!r}: unknown kind {raw.get('kind')!r}; "
+                            f"expected one of {sorted(RULE_KINDS)}")
     patterns = raw.get("patterns") or ([raw["pattern"]] if "pattern" in raw else [])
     if raw.get("kind", "matcher") == "matcher" and not patterns:
         raise UserDataError(path, line, f"rule {raw['id']!r}: no pattern")
@@ -690,6 +697,9 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
     for rule in eng.rules.values():
         if rule.kind == "gazetteer":
             _gazetteer_located_in(rule, resolution, add)
+    for rule in eng.rules.values():  # after every other rule: it reads their relations
+        if rule.kind == "meeting_place":
+            _meeting_places(rule, doc, resolution, found, sent_ids, add)
 
     relations: list[Relation] = []
     for (rtype, subj, obj), rel in sorted(found.items(), key=lambda kv: min(kv[1]["spans"])):
@@ -825,3 +835,75 @@ def _gazetteer_located_in(rule: Rule, res: Resolution, add: Any) -> None:
         if place.kind == "city" and place.iso2 in countries:
             m = next(m for m in res.entities[i].mentions if m.kind == "name")
             add(rule, rule.type, i, countries[place.iso2], (m.start, m.end), None)
+
+
+#: How many tokens after a meeting's evidence the place it was held in may stand (time words, a
+#: comma, a place noun: بعد لقائه X، في الخرطوم السبت).
+_MEETING_PLACE_WINDOW = 6
+
+
+def _meeting_places(rule: Rule, doc: Doc, res: Resolution, found: dict[tuple[str, int, int], dict[str, Any]],
+                    sent_ids: list[int], add: Any) -> None:
+    """``visited(P, C)`` for each person P of a meeting (a ``met_with`` the other rules found)
+    held in the place C (:func:`_meeting_place`), when the document ties P to a country
+    (``employee_of`` or ``nationality`` to a gazetteer place, or to a state body ``part_of`` one)
+    and C lies in none of P's countries and is not the place P is posted to: the Sudanese
+    minister who meets his Egyptian counterpart in Cairo visited Cairo; the Egyptian did not, and
+    a person whose country the document does not give visited nothing."""
+    state_of: dict[int, set[str]] = {}  # a state body -> the country it is part of
+    for (rtype, s, o), _rel in found.items():
+        if rtype == "part_of" and o in res.places:
+            state_of.setdefault(s, set()).add(res.places[o].iso2)
+    countries: dict[int, set[str]] = {}
+    posted: dict[int, set[int]] = {}
+    for (rtype, s, o), _rel in found.items():
+        if rtype in ("employee_of", "nationality"):
+            countries.setdefault(s, set()).update({res.places[o].iso2} if o in res.places else state_of.get(o, ()))
+        elif rtype == "posted_to":
+            posted.setdefault(s, set()).add(o)
+    if not any(countries.values()):
+        return
+    token_at = {tok.idx: tok.i for tok in doc}
+    token_end = {tok.idx + len(tok.text): tok.i for tok in doc}
+    for (rtype, a, b), rel in list(found.items()):
+        if rtype != "met_with" or not (countries.get(a) or countries.get(b)):
+            continue
+        for start, end in rel["spans"]:
+            if start not in token_at or end not in token_end:
+                continue
+            where = _meeting_place(doc, res, sent_ids, token_at[start], token_end[end])
+            if where is None:
+                continue
+            place, place_end = where
+            iso = res.places[place].iso2
+            for person in (a, b):
+                if countries.get(person) and iso not in countries[person] \
+                        and place not in posted.get(person, ()):
+                    add(rule, rule.type, person, place, (start, place_end), None)
+
+
+def _meeting_place(doc: Doc, res: Resolution, sent_ids: list[int], first: int, last: int
+                   ) -> tuple[int, int] | None:
+    """The gazetteer place (entity index, end character of its name) a meeting whose evidence
+    runs over tokens ``[first, last]`` was held in: the first place name within
+    ``_MEETING_PLACE_WINDOW`` tokens after the evidence, in its sentence, after ``في`` (place nouns
+    or a nisba may stand between: في العاصمة الروسية موسكو) or with a ``ب`` proclitic
+    (بالقاهرة); None if first comes a word of what the meeting was about (``MEETING_TOPIC``:
+    لبحث الأوضاع في سوريا), a clause opener (``BLOCK_STOP``) or a full stop."""
+    fi = key("في")
+    j = last + 1
+    while j < len(doc) and j - last <= _MEETING_PLACE_WINDOW and sent_ids[j] == sent_ids[first]:
+        lemma = doc[j].lemma_
+        if "|MEETING_TOPIC|" in lemma or "|BLOCK_STOP|" in lemma or doc[j].text in ".;؛:!?؟":
+            return None
+        ent = res.token_entity[j]
+        if ent is not None and res.token_begin[j] and ent in res.places:
+            k = j - 1
+            while k > last and ("|PLACE_NOUN|" in doc[k].lemma_ or doc[k].tag_.endswith("NAT")):
+                k -= 1
+            if doc[k].norm_ == fi or "|B_CLITIC|" in lemma:
+                tok_end = doc[j].idx + len(doc[j].text)
+                return ent, next((m.end for m in res.entities[ent].mentions
+                                  if doc[j].idx <= m.start < tok_end), tok_end)
+        j += 1
+    return None
