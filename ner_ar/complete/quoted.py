@@ -17,7 +17,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from ner_ar.complete.spans import bases, owners
-from ner_ar.docstate import RawSpan
+from ner_ar.docstate import RawSpan, state
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.lookup import org_match
 from ner_ar.keys import key
@@ -84,7 +84,7 @@ def add_quoted_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> lis
     of ``org_heads.txt``; model spans inside it give way."""
     if _ANY_MARK.search(doc_text(doc)) is None:
         return spans  # no quotation mark, capital Latin letter or digit: nothing to look for
-    words = [t.text for t in doc]
+    words = [t.text for t in state(doc).tokens]  # the tokens built once per Doc
     marks = {t for t, w in enumerate(words) if w in OPEN or _LATIN_NAME.match(w)}
     if not marks:
         return spans

@@ -5,22 +5,24 @@ completion (to add spans) and resolution (to type and link the tagger's spans)."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ner_ar.gazetteer import Organisation, gazetteer, organisations
 from ner_ar.keys import clitic_variants, longest_at
 from ner_ar.relations.lexicon import lexicons
 
 
-def _readings(k: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=200_000)
+def _readings(k: str) -> tuple[tuple[int, str], ...]:
     """Proclitic readings of a token for organisation names: و ف ب ل, not ك (كابل is Kabul, not
     كـ + آبل), and none that cuts into a gazetteer place a shorter reading names (وبابل is و +
-    بابل, not وب + آبل)."""
+    بابل, not وب + آبل). Cached: asked of every token."""
     variants = [(plen, base) for plen, base in clitic_variants(k) if "ك" not in k[:plen]]
     places = gazetteer().places
     shortest_place = min((plen for plen, base in variants if base in places), default=None)
     if shortest_place is None:
-        return variants
-    return [(plen, base) for plen, base in variants if plen <= shortest_place]
+        return tuple(variants)
+    return tuple((plen, base) for plen, base in variants if plen <= shortest_place)
 
 
 #: Endings of the dual nisbas (الأمريكيتين, الأمريكيتان, الأمريكيان): they agree with two things

@@ -863,8 +863,9 @@ def _meeting_places(rule: Rule, doc: Doc, res: Resolution, found: dict[tuple[str
             posted.setdefault(s, set()).add(o)
     if not any(countries.values()):
         return
-    token_at = {tok.idx: tok.i for tok in doc}
-    token_end = {tok.idx + len(tok.text): tok.i for tok in doc}
+    toks = res.tokens if len(res.tokens) == len(doc) else list(doc)
+    token_at = {tok.idx: tok.i for tok in toks}
+    token_end = {tok.idx + len(tok.text): tok.i for tok in toks}
     for (rtype, a, b), rel in list(found.items()):
         if rtype != "met_with" or not (countries.get(a) or countries.get(b)):
             continue
