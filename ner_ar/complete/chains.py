@@ -17,7 +17,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import Proposal, bases, inside, replace_scan
+from ner_ar.complete.spans import Proposal, bases, inside, replace_scan, starts_of
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer
 from ner_ar.gazetteer.lookup import org_match
@@ -85,7 +85,7 @@ def add_team_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
             return None
         return RawSpan("ORG", i, spans[k].end), {k}
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, starts_of(keys, heads))
 
 
 def add_org_chains(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:
@@ -105,4 +105,4 @@ def add_org_chains(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[
             return None
         return RawSpan("ORG", i, end), covered
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, starts_of(keys, heads))

@@ -13,7 +13,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from ner_ar.complete.places import place_at
-from ner_ar.complete.spans import Proposal, bases, replace_scan
+from ner_ar.complete.spans import Proposal, bases, replace_scan, starts_of
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA
 from ner_ar.gazetteer.user import UserGazetteer
@@ -55,4 +55,4 @@ def add_facility_heads(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> l
             end += 1
         return RawSpan("FAC", i, end), ({k} if k != -1 else set())
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, starts_of(keys, heads))

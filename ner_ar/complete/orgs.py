@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import Proposal, inside, replace_scan
+from ner_ar.complete.spans import Proposal, inside, replace_scan, starts_of
 from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import organisations
 from ner_ar.gazetteer.lookup import another_body, org_at, org_match
 
 __all__ = ["add_gazetteer_orgs", "org_match"]
@@ -31,4 +32,4 @@ def add_gazetteer_orgs(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> l
             return None
         return RawSpan("ORG", i, end, org=org, clitic=(cut, base)), covered
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, starts_of(keys, organisations().by_first))

@@ -9,7 +9,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, owners, replace_scan
+from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, owners, replace_scan, starts_of
 from ner_ar.docstate import RawSpan
 from ner_ar.gazetteer import DATA, gazetteer, regions
 from ner_ar.keys import clitic_variants, key
@@ -76,7 +76,7 @@ def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) ->
             return None
         return RawSpan("LOC", i, end), covered
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, starts_of(keys, _places_by_first(False)))
 
 
 @cache
@@ -156,8 +156,8 @@ def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> li
     document, and/or a cue right before it (a place noun, في, a proclitic ب or ل, or و joining it to
     an accepted name of the same country: ``مكثر والروحية``)."""
     found: list[tuple[int, int, str, str]] = []
-    for i, k in enumerate(keys):
-        if k and (hit := _region_at(keys, i)) is not None:
+    for i in starts_of(keys, _regions_by_first()):
+        if (hit := _region_at(keys, i)) is not None:
             found.append((i, *hit))
     if not found:
         return spans
@@ -200,4 +200,4 @@ def add_region_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> li
             return RawSpan("LOC", i, end), covered
         return None
 
-    return replace_scan(len(keys), spans, propose)
+    return replace_scan(len(keys), spans, propose, sorted(ok))

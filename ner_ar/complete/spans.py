@@ -7,7 +7,7 @@ current :class:`~ner_ar.docstate.RawSpan` list; it returns the new list. Token i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -17,7 +17,8 @@ from ner_ar.gazetteer import gazetteer
 from ner_ar.gazetteer.lookup import nisba_end
 from ner_ar.keys import DASHES, clitic_variants
 
-__all__ = ["DASHES", "Proposal", "Step", "bases", "inside", "lex_end", "nisba_end", "owners", "replace_scan"]
+__all__ = ["DASHES", "Proposal", "Step", "bases", "inside", "lex_end", "nisba_end", "owners", "replace_scan",
+           "starts_of"]
 
 Step = Callable[[Doc, Sequence[str], list[RawSpan]], list[RawSpan]]
 
@@ -34,24 +35,33 @@ Proposal = tuple[RawSpan, set[int]]
 
 
 def replace_scan(n: int, spans: list[RawSpan],
-                  propose: Callable[[int, list[int]], Proposal | None]) -> list[RawSpan]:
+                  propose: Callable[[int, list[int]], Proposal | None],
+                  starts: Sequence[int] | None = None) -> list[RawSpan]:
     """Walk tokens left to right; where ``propose(i, owner)`` returns a span starting at ``i`` with
     the model spans it covers, those give way to it and the walk resumes after it. ``owner`` maps
-    each token to the index of the model span covering it, or -1."""
+    each token to the index of the model span covering it, or -1. ``starts``: the only tokens
+    ``propose`` may return a span at, in order (:func:`starts_of`), when the step knows them."""
     owner = owners(n, spans)
     drop: set[int] = set()
     added: list[RawSpan] = []
     i = 0
-    while i < n:
-        proposal = propose(i, owner)
+    for t in range(n) if starts is None else starts:
+        if t < i:
+            continue  # inside a span proposed before
+        proposal = propose(t, owner)
         if proposal is None:
-            i += 1
             continue
         new, covered = proposal
         drop |= covered
         added.append(new)
         i = new.end
     return [s for k, s in enumerate(spans) if k not in drop] + added
+
+
+def starts_of(keys: Sequence[str], first_words: Container[str]) -> list[int]:
+    """The tokens one of whose :func:`bases` is in ``first_words``: where a step whose names begin
+    with those words may propose a span (a token in none is skipped without a call)."""
+    return [i for i, k in enumerate(keys) if k and any(b in first_words for b in bases(k))]
 
 
 def inside(owner: list[int], start: int, end: int) -> set[int]:
