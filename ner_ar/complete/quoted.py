@@ -92,9 +92,9 @@ def add_quoted_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> lis
     nisba = gazetteer().nisba
     drop: set[int] = set()
     added: list[RawSpan] = []
-    for i in range(len(keys) - 1):
-        if not keys[i] or not {i + 1, i + 2, i + 3} & marks \
-                or (owner[i] != -1 and spans[owner[i]].label == "PER"):
+    # a head stands one to three tokens before a mark
+    for i in sorted({m - d for m in marks for d in (1, 2, 3) if 0 <= m - d < len(keys) - 1}):
+        if not keys[i] or (owner[i] != -1 and spans[owner[i]].label == "PER"):
             continue
         found = _head_kind(keys, i)
         if found is None:
