@@ -158,27 +158,29 @@ def score_relations(ex: Extractor) -> None:
         unseen = Path("/tmp/ner_ar_relations_blind_unseen.jsonl")
         unseen.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
         sets["blind-unseen"] = unseen
-    scores = {name: evaluate_relations(path, ex) for name, path in sets.items()}
-    print(f"{'type':<18}" + "".join(f"{name + ' P':>9}{name + ' R':>9}{'gold':>6}" for name in sets))
-    for t in [*scores["dev"]["per_type"], "overall"]:
-        row = f"{t:<18}"
-        for name in sets:
-            s = scores[name]["overall"] if t == "overall" else scores[name]["per_type"][t]
-            row += f"{s['precision']:>9.3f}{s['recall']:>9.3f}{s['gold']:>6}"
-        print(row)
+    _print_scores({name: evaluate_relations(path, ex) for name, path in sets.items()})
     for name, path in sets.items():
         f, n = _arguments_found(path, ex)
         print(f"{name}: {f}/{n} = {f / max(n, 1):.3f} of gold relation arguments found as entities")
     # The rules alone: each passage's gold entity markup stands in for the NER model.
-    gold = {name: evaluate_relations(path, gold_entities=True) for name, path in sets.items()}
     print("with gold entities (the rules and resolution alone):")
-    for t in [*gold["dev"]["per_type"], "overall"]:
-        row = f"{t:<18}"
-        for name in sets:
-            s = gold[name]["overall"] if t == "overall" else gold[name]["per_type"][t]
-            row += f"{s['precision']:>9.3f}{s['recall']:>9.3f}{s['gold']:>6}"
-        print(row)
+    _print_scores({name: evaluate_relations(path, gold_entities=True) for name, path in sets.items()},
+                  header=False)
 
+
+def _print_scores(scores: dict[str, dict], header: bool = True) -> None:
+    """One row per relation type and overall: P, R and gold count of each set side by side."""
+    width = max(9, *(len(name) + 3 for name in scores))
+    if header:
+        print(f"{'type':<18}" + "".join(f"{name + ' P':>{width}}{name + ' R':>{width}}{'gold':>6}"
+                                        for name in scores))
+    first = next(iter(scores.values()))
+    for t in [*first["per_type"], "overall"]:
+        row = f"{t:<18}"
+        for result in scores.values():
+            s = result["overall"] if t == "overall" else result["per_type"][t]
+            row += f"{s['precision']:>{width}.3f}{s['recall']:>{width}.3f}{s['gold']:>6}"
+        print(row)
 
 def main() -> None:
     ap = argparse.ArgumentParser()

@@ -11,6 +11,9 @@ from typing import TypeVar
 from ner_ar.text import normalize_key
 
 DASHES = "–—-ـ"  #: dashes that join a compound surname (ميليك –باغداساروف)
+#: Characters between a proclitic and the name it is written apart from: tatweel and opening
+#: quotes (لـ"رويترز, بـ«الناتو»).
+CLITIC_MARKS = "ـ\"'«“‘("
 _CONJ = "وف"
 _PREP = "بلك"
 

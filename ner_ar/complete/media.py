@@ -1,6 +1,6 @@
 """Names of radio and television stations built by construction: a word before ``أف أم`` (FM;
 ``الجوهرة أف أم``, ``شمس إف إم``, ``Mosaique FM``), and ``القناة`` with its number (``القناة
-العاشرة``, ``القناة 13``). The tagger keeps ``أف أم`` alone (as an ORG or a person) or nothing;
+العاشرة``, ``القناة 13``; the ordinals are ``gazetteer/data/channel_ordinals.txt``). The tagger keeps ``أف أم`` alone (as an ORG or a person) or nothing;
 the whole name becomes one ORG span and the tagger's pieces inside it give way."""
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import Proposal, bases, inside, replace_scan
 from ner_ar.docstate import RawSpan
+from ner_ar.gazetteer import word_list
 
 _F = frozenset({"اف", "إف"})
 _M = frozenset({"ام", "إم"})
 _QUOTES = frozenset({'"', "«", "»", "“", "”"})
-#: ordinals (feminine, agreeing with القناة) and numbers that name a channel
-_ORDINALS = frozenset({"الاولى", "الثانيه", "الثالثه", "الرابعه", "الخامسه", "السادسه", "السابعه",
-                       "الثامنه", "التاسعه", "العاشره"})
 _CHANNEL = "القناه"
 
 
@@ -35,16 +33,17 @@ def add_media_names(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list
     """One ORG span per station name of the module docstring; the model's spans inside it give
     way, one running beyond it leaves it alone (then the tagger's name stands)."""
     n = len(keys)
+    ordinals = word_list("channel_ordinals.txt")  # a number names a channel too (القناة 13)
 
     def propose(i: int, owner: list[int]) -> Proposal | None:
         nxt = keys[i + 1] if i + 1 < n else ""
-        if not nxt or not (nxt in _F or nxt in _ORDINALS or nxt.isdigit() or nxt.lower() == "fm"):
+        if not nxt or not (nxt in _F or nxt in ordinals or nxt.isdigit() or nxt.lower() == "fm"):
             return None  # the cheap test first: most tokens stop here
         k = keys[i]
         if not k or k in _QUOTES or (owner[i] != -1 and spans[owner[i]].start != i):
             return None
         if _CHANNEL in bases(k):
-            end = i + 2 if nxt in _ORDINALS or nxt.isdigit() else None
+            end = i + 2 if nxt in ordinals or nxt.isdigit() else None
         else:
             end = _fm_end(keys, i + 1) if any(ch.isalpha() for ch in k) and k not in _F else None
         if end is None:

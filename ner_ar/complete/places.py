@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import Proposal, bases, inside, nisba_adjective, owners, replace_scan, starts_of
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import DATA, gazetteer, regions
-from ner_ar.keys import clitic_variants, key
+from ner_ar.gazetteer import gazetteer, regions, word_list
+from ner_ar.keys import clitic_variants
 from ner_ar.relations.lexicon import lexicons
 
 _PLACE_PIECES = frozenset({"LOC", "MISC"})
@@ -79,11 +79,9 @@ def add_gazetteer_places(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) ->
     return replace_scan(len(keys), spans, propose, starts_of(keys, _places_by_first(False)))
 
 
-@cache
 def place_nouns() -> frozenset[str]:
     """Normalised nouns of ``gazetteer/data/place_nouns.txt``."""
-    lines = (DATA / "place_nouns.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(key(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
+    return word_list("place_nouns.txt")
 
 
 def add_places_after_nouns(doc: Doc, keys: Sequence[str], spans: list[RawSpan]) -> list[RawSpan]:

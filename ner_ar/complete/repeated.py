@@ -10,13 +10,11 @@ from spacy.tokens import Doc
 
 from ner_ar.complete.spans import bases, inside, nisba_adjective, owners
 from ner_ar.docstate import RawSpan
-from ner_ar.gazetteer import gazetteer
+from ner_ar.gazetteer import gazetteer, word_list
 from ner_ar.relations.lexicon import lexicons
 
 _REPEATED = ("PER", "ORG", "LOC")
 _MIN_SINGLE = 4  # letters in a one-word name that may be repeated: shorter ones are often words
-#: words after which a name's last word is no surname of its own (normalised keys)
-_PARTICLES = frozenset({"عبد", "بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "ولد", "اولاد", "ايت", "دي", "دو", "فان", "فون"})
 
 Name = tuple[str, ...]
 
@@ -26,7 +24,7 @@ def _surname(words: Name, single_stop: frozenset[str]) -> str | None:
     person (``وقال الشاهد`` after ``يوسف الشاهد``): five letters or more with the article, four
     without; not after a name particle (``عبد الله``, ``بن علي``), not a common, title or time word,
     a nisba or a place."""
-    if len(words) < 2 or words[-2] in _PARTICLES:
+    if len(words) < 2 or words[-2] in word_list("name_particles.txt"):
         return None
     last = words[-1]
     if len(last) < _MIN_SINGLE + last.startswith("ال") or last in single_stop:

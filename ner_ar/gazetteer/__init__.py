@@ -14,6 +14,14 @@ from pathlib import Path
 from ner_ar.text import normalize_key
 
 DATA = Path(__file__).parent / "data"
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """Normalised keys of a one-word-a-line list in ``gazetteer/data/`` (``#`` starts a comment
+    line), such as ``place_nouns.txt`` or ``name_particles.txt``."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(normalize_key(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
 WELL_KNOWN_POPULATION = 500_000
 
 

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 
 from ner_ar.errors import UserDataError
 from ner_ar.gazetteer import WELL_KNOWN_POPULATION
+from ner_ar.keys import CLITIC_MARKS
 from ner_ar.relations.lexicon import clitic_variants, key, lexicons, tag_classes, token_key
 from ner_ar.schema import Relation, RelationType, Span
 from ner_ar.text import doc_text, tokenizer
@@ -37,7 +38,6 @@ RULES = Path(__file__).parent / "rules"
 _CLITIC_OK_CLASSES = ("TITLE_GOV", "TITLE_DIPLO", "TITLE_JOB", "TITLE_LOCAL", "TITLE_MOD", "COUNTERPART",
                       "PORTFOLIO", "STATE_NOUN")
 _CLITIC_CLASS = {"ل": "L_CLITIC", "ب": "B_CLITIC", "و": "CONJ"}
-_CLITIC_JOIN = "ـ\"«“'"  # between a clitic and the name it is written apart from
 
 
 @dataclass
@@ -191,7 +191,7 @@ def _gap_regions(toks: list[dict[str, Any]], gaps: dict[int, int]) -> list[tuple
         if i in gaps:
             run.add(i)
             limit += gaps[i]
-        elif str(tok.get("OP", "1")) not in ("?", "*") and run:
+        elif run and not _optional(tok):
             regions.append((frozenset(run), limit))
             run, limit = set(), 0
     if run:
@@ -515,7 +515,7 @@ def _annotate(doc: Doc, res: Resolution, wanted: frozenset[str]) -> tuple[list[i
             # The clitic written apart, with a tatweel or a quote (لـموزاييك, لـ"الشروق): a
             # clitic at the start of its word.
             p = m.start - 1
-            while p > 0 and text[p] in _CLITIC_JOIN:
+            while p > 0 and text[p] in CLITIC_MARKS:
                 p -= 1
             if p < m.start - 1 and p > 0 and text[p - 1].isalpha() \
                     and not (text[p - 1] == "و" and (p == 1 or not text[p - 2].isalpha())):
@@ -717,6 +717,8 @@ def extract_relations(doc: Doc, resolution: Resolution, eng: Engine | None = Non
 
 
 _BLOCK_STOP = frozenset(",،.;؛:!?؟")
+#: Punctuation that ends a clause for good (a comma does not: X، في الخرطوم).
+_CLAUSE_END = _BLOCK_STOP - frozenset(",،")
 
 
 def _blocked(doc: Doc, sent_ids: list[int], start: int, end: int, rule: Rule) -> bool:
@@ -895,7 +897,7 @@ def _meeting_place(doc: Doc, res: Resolution, sent_ids: list[int], first: int, l
     j = last + 1
     while j < len(doc) and j - last <= _MEETING_PLACE_WINDOW and sent_ids[j] == sent_ids[first]:
         lemma = doc[j].lemma_
-        if "|MEETING_TOPIC|" in lemma or "|BLOCK_STOP|" in lemma or doc[j].text in ".;؛:!?؟":
+        if "|MEETING_TOPIC|" in lemma or "|BLOCK_STOP|" in lemma or doc[j].text in _CLAUSE_END:
             return None
         ent = res.token_entity[j]
         if ent is not None and res.token_begin[j] and ent in res.places:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ner_ar.docstate import NisbaSpan, RawSpan, state
 from ner_ar.gazetteer import Place, ambiguous_places, gazetteer
-from ner_ar.keys import key, trailing_punct
+from ner_ar.keys import CLITIC_MARKS, key, trailing_punct
 from ner_ar.resolve.clitics import clitic_cut
 from ner_ar.resolve.nisba import definite, nisba_at
 
@@ -25,8 +25,6 @@ _RETYPE = frozenset({"LOC", "ORG", "MISC"})
 _SPLIT_NISBA = frozenset({"GPE", "LOC", "FAC", "PER"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _CITY_LABELS = frozenset({"GPE", "LOC", "MISC"})
-# Characters between a proclitic and the name: tatweel and opening quotes (لـ"رويترز, بـ«الناتو»).
-_CLITIC_MARKS = "ـ\"'«“‘("
 
 
 def name_spans(doc: Doc) -> Doc:
@@ -59,12 +57,12 @@ def name_spans(doc: Doc) -> Doc:
                                      words_in_names if r.label == "PER" else doc_words,
                                      coordinated, after_place)
         first = toks[r.start].text
-        if r.cut == 0 and len(first) > 2 and first[0] in "وفبلك" and first[1] in _CLITIC_MARKS:
+        if r.cut == 0 and len(first) > 2 and first[0] in "وفبلك" and first[1] in CLITIC_MARKS:
             r.cut = 1  # لـ"رويترز: the tatweel or quote after a letter marks it as a clitic
         elif r.cut < 2 and len(first) > 3 and first[0] in "وفبلك" and first[1] in "بلك" \
-                and first[2] in _CLITIC_MARKS:
+                and first[2] in CLITIC_MARKS:
             r.cut = 2  # للـ"جوهرة, وبـ"الناتو: two letters before the mark
-        while r.cut < len(first) - 1 and first[r.cut] in _CLITIC_MARKS:
+        while r.cut < len(first) - 1 and first[r.cut] in CLITIC_MARKS:
             r.cut += 1
         # The name as a key: ل + ال keeps its article in the canonical name (للبحرية -> البحرية).
         name_words = [toks[r.start].text[r.cut:]] + [t.text for t in toks[r.start + 1:r.end]]
